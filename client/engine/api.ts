@@ -1,0 +1,167 @@
+/**
+ * The engine's public API in the OpenAI shape: request and response schemas (zod, so the
+ * worker transport can check every message) and the `Engine` interface implemented both
+ * in-process (engine.ts) and over a Web Worker (worker/worker_client.ts).
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { LoadProgress } from "./loader/progress.ts";
+
+/** One chat message. */
+export const ChatMessage = z.object({
+  role: z.enum(["system", "user", "assistant", "tool"]),
+  content: z.string(),
+});
+/** One chat message. */
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** Sampling fields shared by chat completions and generate requests (OpenAI names). */
+export const SamplingFields = z.object({
+  max_tokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  min_p: z.number().min(0).lt(1).optional(),
+  repetition_penalty: z.number().gt(0).optional(),
+  seed: z.number().int().optional(),
+  stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).optional(),
+});
+
+/** `engine.chat.completions.create` request. */
+export const ChatCompletionRequest = SamplingFields.extend({
+  messages: z.array(ChatMessage).min(1),
+  stream: z.boolean().optional(),
+  n: z.number().int().min(1).max(16).optional(),
+  model: z.string().optional(),
+});
+/** `engine.chat.completions.create` request. */
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+/** Why a choice ended. */
+export const FinishReason = z.enum(["stop", "length"]);
+/** Why a choice ended. */
+export type FinishReason = z.infer<typeof FinishReason>;
+
+/** Token counts of a response. */
+export const Usage = z.object({
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  total_tokens: z.number().int(),
+});
+/** Token counts of a response. */
+export type Usage = z.infer<typeof Usage>;
+
+/** A non-streamed chat completion. */
+export const ChatCompletion = z.object({
+  id: z.string(),
+  object: z.literal("chat.completion"),
+  created: z.number().int(),
+  model: z.string(),
+  choices: z.array(z.object({
+    index: z.number().int(),
+    message: z.object({ role: z.literal("assistant"), content: z.string() }),
+    finish_reason: FinishReason,
+  })),
+  usage: Usage,
+});
+/** A non-streamed chat completion. */
+export type ChatCompletion = z.infer<typeof ChatCompletion>;
+
+/** One streamed chunk. The last chunk of each choice has a finish_reason; a final chunk carries usage. */
+export const ChatCompletionChunk = z.object({
+  id: z.string(),
+  object: z.literal("chat.completion.chunk"),
+  created: z.number().int(),
+  model: z.string(),
+  choices: z.array(z.object({
+    index: z.number().int(),
+    delta: z.object({ role: z.literal("assistant").optional(), content: z.string().optional() }),
+    finish_reason: FinishReason.nullable(),
+  })),
+  usage: Usage.optional(),
+});
+/** One streamed chunk. */
+export type ChatCompletionChunk = z.infer<typeof ChatCompletionChunk>;
+
+/** One row of a batch from a pipeline step (matches the edge step protocol's generate request). */
+export const GenerateRequest = SamplingFields.extend({
+  id: z.string().min(1),
+  messages: z.array(ChatMessage).min(1).optional(),
+  prompt: z.string().min(1).optional(),
+  /** Probabilities of these tokens at the first generated position are returned as `scores`. */
+  score_tokens: z.array(z.string().min(1)).max(64).optional(),
+  stream: z.boolean().optional(),
+  adapter: z.string().optional(),
+}).refine((r) => (r.messages === undefined) !== (r.prompt === undefined), {
+  message: "exactly one of 'messages' or 'prompt' must be given",
+});
+/** One row of a batch. */
+export type GenerateRequest = z.infer<typeof GenerateRequest>;
+
+/** The result of one generate row. */
+export const GenerateResult = z.object({
+  id: z.string(),
+  text: z.string(),
+  finish_reason: FinishReason,
+  usage: Usage,
+  /** Log-probability of each generated token under the (unprocessed) model distribution. */
+  token_logprobs: z.array(z.number()),
+  /** Probability (softmax of raw logits) of each requested score token at the first position. */
+  scores: z.record(z.string(), z.number()).optional(),
+});
+/** The result of one generate row. */
+export type GenerateResult = z.infer<typeof GenerateResult>;
+
+/** What the engine runs on. */
+export const EngineInfo = z.object({
+  model: z.string(),
+  ep: z.enum(["webgpu", "wasm"]),
+  /** Why this execution provider was chosen (e.g. why WebGPU is unavailable). */
+  epReason: z.string(),
+  contextLength: z.number().int(),
+  vocabSize: z.number().int(),
+  maxBatch: z.number().int(),
+});
+/** What the engine runs on. */
+export type EngineInfo = z.infer<typeof EngineInfo>;
+
+/** Engine counters. */
+export const EngineStats = z.object({
+  prefillTokens: z.number(),
+  prefillMs: z.number(),
+  decodeSteps: z.number(),
+  decodeTokens: z.number(),
+  decodeMs: z.number(),
+  rowSteps: z.number(),
+  rebuilds: z.number(),
+  active: z.number(),
+  waiting: z.number(),
+});
+/** Engine counters. */
+export type EngineStats = z.infer<typeof EngineStats>;
+
+/** Per-call options that do not cross the wire as data. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** The chat completions namespace in the OpenAI shape. */
+export interface ChatCompletions {
+  create(request: ChatCompletionRequest & { stream: true }, options?: CallOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
+  create(request: ChatCompletionRequest & { stream?: false }, options?: CallOptions): Promise<ChatCompletion>;
+  create(request: ChatCompletionRequest, options?: CallOptions): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+}
+
+/** The engine interface (in-process and worker implementations). */
+export interface Engine {
+  readonly chat: { readonly completions: ChatCompletions };
+  /** Run independent requests as one continuous batch; results in request order. */
+  generate(requests: readonly GenerateRequest[], options?: CallOptions): Promise<GenerateResult[]>;
+  info(): Promise<EngineInfo>;
+  stats(): Promise<EngineStats>;
+  dispose(): Promise<void>;
+}
+
+/** Progress callback type re-exported for engine loaders. */
+export type { LoadProgress };

@@ -1,0 +1,289 @@
+/**
+ * Continuous batching over one decoder: rows (requests) wait in a queue, up to `maxBatch`
+ * run together, and as rows finish, waiting rows are prefilled and spliced into the running
+ * batch without pausing the others. Rows are left-padded in one shared KV cache
+ * (see kv_layout.ts); each row has its own position ids and attention mask.
+ *
+ * The runner only moves tensors; what to sample and when to stop is the row driver's job.
+ *
+ * @module
+ */
+import type { Decoder, KvTensors } from "./decoder.ts";
+import { disposeKv } from "./decoder.ts";
+import { repackKv, type RowSlice } from "./kv_layout.ts";
+import { GenerationAbortedError } from "./errors.ts";
+
+/** How a row ended, as the runner sees it. */
+export interface RowEnd {
+  /** Set when the row failed (model error, abort). */
+  readonly error?: Error;
+  /** True when the row hit the model's context window. */
+  readonly contextFull?: boolean;
+}
+
+/** One request as the runner sees it. */
+export interface RowDriver {
+  /** Prompt token ids (at least one). */
+  readonly promptIds: readonly number[];
+  /** Aborting ends the row with its reason at the next step. */
+  readonly signal?: AbortSignal | undefined;
+  /** Choose the next token from this row's logits ([vocab], may be modified in place). */
+  next(logits: Float32Array): number;
+  /** Record a generated token; true when the row is finished. */
+  push(token: number): boolean;
+  /** Called exactly once when the row leaves the batch. */
+  end(outcome: RowEnd): void;
+}
+
+/** Counters for stats and benchmarks. */
+export interface RunnerStats {
+  prefillTokens: number;
+  prefillMs: number;
+  decodeSteps: number;
+  decodeTokens: number;
+  decodeMs: number;
+  /** Sum over decode steps of active rows (occupancy = this / (steps * maxBatch)). */
+  rowSteps: number;
+  rebuilds: number;
+}
+
+/** Runner settings. */
+export interface RunnerOptions {
+  readonly maxBatch: number;
+  /** Token id used for padding positions (never attended). */
+  readonly padTokenId: number;
+}
+
+interface Row {
+  readonly driver: RowDriver;
+  /** Real tokens in the cache for this row (= position of `pending`). */
+  len: number;
+  /** Sampled token not yet in the cache. */
+  pending: number;
+}
+
+/** Schedules rows onto a decoder in continuous batches. */
+export class BatchRunner {
+  readonly #decoder: Decoder;
+  readonly #options: RunnerOptions;
+  readonly #queue: RowDriver[] = [];
+  #rows: Row[] = [];
+  #kv: KvTensors | undefined;
+  #loop: Promise<void> = Promise.resolve();
+  #running = false;
+  /** Live counters. */
+  readonly stats: RunnerStats = {
+    prefillTokens: 0,
+    prefillMs: 0,
+    decodeSteps: 0,
+    decodeTokens: 0,
+    decodeMs: 0,
+    rowSteps: 0,
+    rebuilds: 0,
+  };
+
+  constructor(decoder: Decoder, options: RunnerOptions) {
+    this.#decoder = decoder;
+    this.#options = options;
+  }
+
+  /** Rows running now. */
+  get active(): number {
+    return this.#rows.length;
+  }
+
+  /** Rows waiting for a place. */
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  /** Enqueue a row; the loop starts when idle. */
+  submit(driver: RowDriver): void {
+    this.#queue.push(driver);
+    // #running flips to false in the same synchronous step as the loop's last queue check,
+    // so a row submitted after that starts a new loop and is never stranded.
+    if (!this.#running) {
+      this.#running = true;
+      this.#loop = this.#run();
+    }
+  }
+
+  /** Resolves when every submitted row has ended. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#rows.length > 0 || this.#queue.length > 0) {
+      try {
+        await this.#dropAborted();
+        if (this.#queue.length > 0 && this.#rows.length < this.#options.maxBatch) {
+          await this.#rebuild();
+        }
+        if (this.#rows.length > 0) await this.#decodeStep();
+      } catch (err) {
+        // A failed forward pass fails the rows in it; the runner stays usable for the rest.
+        const error = err instanceof Error ? err : new Error(String(err));
+        for (const row of this.#rows) row.driver.end({ error });
+        this.#rows = [];
+        this.#resetKv();
+      }
+    }
+    this.#resetKv();
+    this.#running = false;
+  }
+
+  #resetKv(): void {
+    if (this.#kv !== undefined) disposeKv(this.#kv);
+    this.#kv = undefined;
+  }
+
+  async #dropAborted(): Promise<void> {
+    const aborted = (d: RowDriver) => d.signal?.aborted === true;
+    for (const d of this.#queue.filter(aborted)) d.end({ error: abortError(d.signal) });
+    this.#queue.splice(0, this.#queue.length, ...this.#queue.filter((d) => !aborted(d)));
+    const ended = this.#rows.filter((r) => aborted(r.driver));
+    for (const row of ended) row.driver.end({ error: abortError(row.driver.signal) });
+    if (ended.length > 0) await this.#keepRows(this.#rows.filter((r) => !ended.includes(r)));
+  }
+
+  /** Keep only `keep` (a subsequence of #rows), re-laying the cache to match. */
+  async #keepRows(keep: Row[]): Promise<void> {
+    const kv = this.#kv;
+    if (keep.length === 0 || kv === undefined) {
+      this.#rows = [];
+      this.#resetKv();
+      return;
+    }
+    const plan: RowSlice[] = [];
+    this.#rows.forEach((row, i) => {
+      if (keep.includes(row)) plan.push({ source: 0, row: i, start: kv.length - row.len, len: row.len });
+    });
+    this.#rows = keep;
+    this.#kv = await repackKv([kv], plan, this.#decoder.shape);
+    disposeKv(kv);
+  }
+
+  /** Prefill admitted rows and splice them into the running cache. */
+  async #rebuild(): Promise<void> {
+    this.stats.rebuilds++;
+    const room = this.#options.maxBatch - this.#rows.length;
+    const admitted = this.#queue.splice(0, Math.max(0, room));
+    const prefill = admitted.length > 0 ? await this.#prefill(admitted) : undefined;
+    const old = this.#kv;
+    const sources: KvTensors[] = [];
+    const plan: RowSlice[] = [];
+    if (old !== undefined) {
+      sources.push(old);
+      for (const [i, row] of this.#rows.entries()) {
+        plan.push({ source: 0, row: i, start: old.length - row.len, len: row.len });
+      }
+    }
+    const rows = [...this.#rows];
+    if (prefill !== undefined) {
+      const s = sources.length;
+      sources.push(prefill.kv);
+      for (const { row, index } of prefill.rows) {
+        plan.push({ source: s, row: index, start: prefill.kv.length - row.len, len: row.len });
+        rows.push(row);
+      }
+    }
+    this.#rows = rows;
+    if (rows.length === 0) {
+      this.#resetKv();
+      if (prefill !== undefined) disposeKv(prefill.kv);
+      return;
+    }
+    this.#kv = await repackKv(sources, plan, this.#decoder.shape);
+    for (const s of sources) disposeKv(s);
+  }
+
+  /** Prefill admitted rows as one left-padded batch and sample each row's first token. */
+  async #prefill(drivers: RowDriver[]): Promise<{ kv: KvTensors; rows: { row: Row; index: number }[] }> {
+    const t0 = performance.now();
+    const n = drivers.length;
+    const P = Math.max(...drivers.map((d) => d.promptIds.length));
+    const inputIds = new BigInt64Array(n * P).fill(BigInt(this.#options.padTokenId)); // [n, P]
+    const attentionMask = new BigInt64Array(n * P); // [n, P]
+    const positionIds = new BigInt64Array(n * P); // [n, P]
+    drivers.forEach((d, i) => {
+      const pad = P - d.promptIds.length;
+      d.promptIds.forEach((tok, j) => {
+        inputIds[i * P + pad + j] = BigInt(tok);
+        attentionMask[i * P + pad + j] = 1n;
+        positionIds[i * P + pad + j] = BigInt(j);
+      });
+    });
+    const out = await this.#decoder.step({
+      inputIds,
+      attentionMask,
+      positionIds,
+      batch: n,
+      seq: P,
+      past: this.#decoder.emptyKv(n),
+    });
+    this.stats.prefillTokens += drivers.reduce((s, d) => s + d.promptIds.length, 0);
+    this.stats.prefillMs += performance.now() - t0;
+    const V = this.#decoder.vocabSize;
+    const rows: { row: Row; index: number }[] = [];
+    drivers.forEach((driver, i) => {
+      const at = (i * P + P - 1) * V; // last position of row i
+      const row: Row = { driver, len: driver.promptIds.length, pending: -1 };
+      if (this.#advance(row, out.logits.subarray(at, at + V))) rows.push({ row, index: i });
+    });
+    return { kv: out.present, rows };
+  }
+
+  /** Sample and record one token for a row; false when the row ended. */
+  #advance(row: Row, logits: Float32Array): boolean {
+    const token = row.driver.next(logits);
+    if (row.driver.push(token)) {
+      row.driver.end({});
+      return false;
+    }
+    if (row.len >= this.#decoder.config.max_position_embeddings) {
+      row.driver.end({ contextFull: true });
+      return false;
+    }
+    row.pending = token;
+    return true;
+  }
+
+  async #decodeStep(): Promise<void> {
+    const kv = this.#kv;
+    if (kv === undefined) throw new Error("BatchRunner: no cache for a decode step");
+    const t0 = performance.now();
+    const B = this.#rows.length;
+    const T = kv.length;
+    const inputIds = new BigInt64Array(B); // [B, 1]
+    const positionIds = new BigInt64Array(B); // [B, 1]
+    const attentionMask = new BigInt64Array(B * (T + 1)); // [B, T + 1]
+    this.#rows.forEach((row, i) => {
+      inputIds[i] = BigInt(row.pending);
+      positionIds[i] = BigInt(row.len);
+      attentionMask.fill(1n, i * (T + 1) + T - row.len, (i + 1) * (T + 1));
+    });
+    const out = await this.#decoder.step({ inputIds, attentionMask, positionIds, batch: B, seq: 1, past: kv });
+    disposeKv(kv);
+    this.#kv = out.present;
+    this.stats.decodeSteps++;
+    this.stats.rowSteps += B;
+    this.stats.decodeTokens += B;
+    const V = this.#decoder.vocabSize;
+    const keep: Row[] = [];
+    this.#rows.forEach((row, i) => {
+      row.len++;
+      if (this.#advance(row, out.logits.subarray(i * V, (i + 1) * V))) keep.push(row);
+    });
+    if (keep.length < B) await this.#keepRows(keep);
+    this.stats.decodeMs += performance.now() - t0;
+  }
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof GenerationAbortedError) return reason;
+  return new GenerationAbortedError(
+    reason instanceof Error ? reason.message : typeof reason === "string" ? reason : undefined,
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * One decoder-only ONNX model behind a typed `step()`: feeds input ids, attention mask,
+ * position ids and the past KV cache, returns logits and the present KV cache. Validates
+ * the graph's inputs and outputs against config.json when created.
+ *
+ * @module
+ */
+import { createSession, type ExecutionProvider, ort } from "./ort.ts";
+import { ModelMismatchError } from "./errors.ts";
+import { type DecoderConfig, kvShape, type KvShape } from "./model_config.ts";
+
+/** The KV cache of a batch: 2 * layers tensors (key0, value0, key1, ...), each [batch, kv_heads, seq, head_dim]. */
+export interface KvTensors {
+  readonly tensors: readonly ort.Tensor[];
+  readonly batch: number;
+  /** Cache length (columns of the attention mask before this step's tokens). */
+  readonly length: number;
+}
+
+/** Inputs of one forward pass. */
+export interface StepInput {
+  /** [batch, seq] token ids. */
+  readonly inputIds: BigInt64Array;
+  /** [batch, past + seq]: 1 = attend, 0 = padding or hole. */
+  readonly attentionMask: BigInt64Array;
+  /** [batch, seq] positions of the new tokens. */
+  readonly positionIds: BigInt64Array;
+  readonly batch: number;
+  readonly seq: number;
+  /** Past cache; its tensors are NOT disposed by step(). */
+  readonly past: KvTensors;
+}
+
+/** Outputs of one forward pass. */
+export interface StepOutput {
+  /** [batch, seq, vocab] on the CPU. */
+  readonly logits: Float32Array;
+  /** Present cache; GPU tensors under WebGPU — dispose with {@link disposeKv}. */
+  readonly present: KvTensors;
+}
+
+/** A loaded decoder. */
+export interface Decoder {
+  readonly ep: ExecutionProvider;
+  readonly config: DecoderConfig;
+  readonly shape: KvShape;
+  readonly vocabSize: number;
+  /** True when the graph takes position_ids. */
+  readonly usesPositionIds: boolean;
+  /** Run one forward pass. */
+  step(input: StepInput): Promise<StepOutput>;
+  /** An empty cache for a batch. */
+  emptyKv(batch: number): KvTensors;
+  /** Release the session. */
+  release(): Promise<void>;
+}
+
+const keyName = (i: number) => `past_key_values.${i}.key`;
+const valueName = (i: number) => `past_key_values.${i}.value`;
+
+/** Check the graph's I/O names against the config; throws ModelMismatchError naming the problem. */
+export function checkGraphIo(inputs: readonly string[], outputs: readonly string[], config: DecoderConfig): void {
+  const layers = config.num_hidden_layers;
+  const need = ["input_ids", "attention_mask"];
+  for (let i = 0; i < layers; i++) need.push(keyName(i), valueName(i));
+  const missing = need.filter((n) => !inputs.includes(n));
+  if (missing.length > 0) {
+    throw new ModelMismatchError(
+      `Cannot load model as the ONNX graph lacks input(s) ${missing.map((m) => `'${m}'`).join(", ")} that config.json (num_hidden_layers ${layers}) requires: graph inputs are ${inputs.join(", ")}`,
+    );
+  }
+  const extraLayers = inputs.filter((n) => /^past_key_values\.(\d+)\./.test(n) && Number(n.split(".")[1]) >= layers);
+  if (extraLayers.length > 0) {
+    throw new ModelMismatchError(
+      `Cannot load model as the ONNX graph has ${extraLayers.length / 2 + layers} layers of past_key_values but config.json says num_hidden_layers is ${layers}`,
+    );
+  }
+  const needOut = ["logits"];
+  for (let i = 0; i < layers; i++) needOut.push(`present.${i}.key`, `present.${i}.value`);
+  const missingOut = needOut.filter((n) => !outputs.includes(n));
+  if (missingOut.length > 0) {
+    throw new ModelMismatchError(
+      `Cannot load model as the ONNX graph lacks output(s) ${missingOut.map((m) => `'${m}'`).join(", ")}`,
+    );
+  }
+}
+
+/** Dispose every GPU tensor of a cache (CPU tensors are garbage collected). */
+export function disposeKv(kv: KvTensors): void {
+  for (const t of kv.tensors) if (t.location === "gpu-buffer") t.dispose();
+}
+
+/**
+ * Create a decoder session from ONNX bytes.
+ *
+ * @example
+ * ```ts
+ * const decoder = await createDecoder(files.onnx, files.config, "wasm");
+ * ```
+ */
+export async function createDecoder(
+  onnx: Uint8Array,
+  config: DecoderConfig,
+  ep: ExecutionProvider,
+): Promise<Decoder> {
+  const shape = kvShape(config);
+  const presentNames: string[] = [];
+  for (let i = 0; i < shape.layers; i++) presentNames.push(`present.${i}.key`, `present.${i}.value`);
+  const preferred: Record<string, "gpu-buffer"> = {};
+  // Under WebGPU the cache stays on the GPU between steps; only logits come back.
+  if (ep === "webgpu") for (const n of presentNames) preferred[n] = "gpu-buffer";
+  const session = await createSession(
+    onnx,
+    ep,
+    ep === "webgpu" ? { preferredOutputLocation: preferred } : {},
+  );
+  try {
+    checkGraphIo(session.inputNames, session.outputNames, config);
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
+  const usesPositionIds = session.inputNames.includes("position_ids");
+  const emptyKv = (batch: number): KvTensors => {
+    const tensors: ort.Tensor[] = [];
+    for (let i = 0; i < 2 * shape.layers; i++) {
+      tensors.push(new ort.Tensor("float32", new Float32Array(0), [batch, shape.kvHeads, 0, shape.headDim]));
+    }
+    return { tensors, batch, length: 0 };
+  };
+  return {
+    ep,
+    config,
+    shape,
+    vocabSize: config.vocab_size,
+    usesPositionIds,
+    emptyKv,
+    async step(input: StepInput): Promise<StepOutput> {
+      const { batch, seq, past } = input;
+      const feeds: Record<string, ort.Tensor> = {
+        input_ids: new ort.Tensor("int64", input.inputIds, [batch, seq]),
+        attention_mask: new ort.Tensor("int64", input.attentionMask, [batch, past.length + seq]),
+      };
+      if (usesPositionIds) feeds.position_ids = new ort.Tensor("int64", input.positionIds, [batch, seq]);
+      for (let i = 0; i < shape.layers; i++) {
+        feeds[keyName(i)] = past.tensors[2 * i] as ort.Tensor;
+        feeds[valueName(i)] = past.tensors[2 * i + 1] as ort.Tensor;
+      }
+      const out = await session.run(feeds);
+      const logitsTensor = out.logits;
+      if (logitsTensor === undefined) throw new ModelMismatchError("The ONNX graph returned no 'logits'");
+      const logits = logitsTensor.data as Float32Array; // [batch, seq, vocab]
+      const tensors = presentNames.map((n) => out[n] as ort.Tensor);
+      return { logits, present: { tensors, batch, length: past.length + seq } };
+    },
+    release: () => session.release(),
+  };
+}

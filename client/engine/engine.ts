@@ -1,0 +1,215 @@
+/**
+ * The in-process engine: loads a model folder, picks the execution provider, and serves the
+ * OpenAI-shaped chat API and batched generate() from one continuous-batching runner.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  type CallOptions,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  ChatCompletionRequest,
+  type ChatCompletions,
+  type Engine,
+  type EngineInfo,
+  type EngineStats,
+  GenerateRequest,
+  type GenerateResult,
+} from "./api.ts";
+import { asyncQueue } from "./async_queue.ts";
+import { BatchRunner } from "./batch_runner.ts";
+import { createDecoder } from "./decoder.ts";
+import { selectExecutionProvider } from "./ep.ts";
+import { EngineStateError, ModelMismatchError } from "./errors.ts";
+import type { GenerationRow, RowResult } from "./generation_row.ts";
+import { EngineInit, type EngineInitInput } from "./init.ts";
+import type { ModelFileCache } from "./loader/file_cache.ts";
+import { loadModelFolder } from "./loader/load_folder.ts";
+import type { ProgressListener } from "./loader/progress.ts";
+import { eosTokenIds } from "./model_config.ts";
+import { buildRow, parseRequest, promptIds, randomSeed, type RowContext, scoreTokenIds } from "./requests.ts";
+import { createTextCodec } from "./tokenizer.ts";
+
+/** Injected dependencies of {@link createEngine}. */
+export interface EngineDeps {
+  readonly onProgress?: ProgressListener;
+  readonly cache?: ModelFileCache;
+  readonly fetch?: typeof fetch;
+}
+
+function modelName(init: EngineInit): string {
+  if (init.name !== undefined) return init.name;
+  return init.model.kind === "url" ? init.model.url : init.model.kind === "path" ? init.model.path : "bytes";
+}
+
+const completionId = () => `chatcmpl-${crypto.randomUUID()}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Load a model and return an {@link Engine}.
+ *
+ * @example
+ * ```ts
+ * const engine = await createEngine({ model: { kind: "path", path: "models/fixtures/target" }, ep: "wasm" });
+ * const reply = await engine.chat.completions.create({ messages: [{ role: "user", content: "Hi" }] });
+ * ```
+ */
+export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}): Promise<Engine> {
+  const init = parseRequest(EngineInit, input, "createEngine");
+  const choice = await selectExecutionProvider(init.ep);
+  const files = await loadModelFolder(init.model, {
+    dtype: init.dtype,
+    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+    ...(deps.cache ? { cache: deps.cache } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const codec = createTextCodec(files.tokenizerJson, files.tokenizerConfig);
+  const config = files.config;
+  const maxSpecial = Math.max(-1, ...codec.specialIds);
+  if (maxSpecial >= config.vocab_size) {
+    throw new ModelMismatchError(
+      `Cannot load model as tokenizer token id ${maxSpecial} is outside config.json vocab_size ${config.vocab_size}`,
+    );
+  }
+  const decoder = await createDecoder(files.onnx, config, choice.ep);
+  const eos = eosTokenIds(config, files.generationConfig);
+  const padTokenId = config.pad_token_id ?? eos[0] ?? 0;
+  const runner = new BatchRunner(decoder, { maxBatch: init.maxBatch, padTokenId });
+  const ctx: RowContext = {
+    codec,
+    vocabSize: config.vocab_size,
+    contextLength: config.max_position_embeddings,
+    eosTokenIds: eos,
+  };
+  const name = modelName(init);
+  let disposed = false;
+  const live = () => {
+    if (disposed) throw new EngineStateError("Cannot run as the engine was disposed");
+  };
+
+  const submitAll = (rows: GenerationRow[]) => rows.forEach((r) => runner.submit(r));
+
+  /** Rows for the n choices of a chat request. */
+  function chatRows(req: ChatCompletionRequest, options: CallOptions | undefined, onDelta?: (i: number, d: string) => void) {
+    const ids = promptIds(ctx, req);
+    const seed = req.seed ?? randomSeed();
+    return Array.from({ length: req.n ?? 1 }, (_, i) =>
+      buildRow(ctx, ids, req, {
+        seed,
+        stream: i,
+        signal: options?.signal,
+        ...(onDelta ? { onDelta: (d: string) => onDelta(i, d) } : {}),
+      }));
+  }
+
+  async function complete(req: ChatCompletionRequest, options?: CallOptions): Promise<ChatCompletion> {
+    const rows = chatRows(req, options);
+    submitAll(rows);
+    const results = await Promise.all(rows.map((r) => r.result));
+    return {
+      id: completionId(),
+      object: "chat.completion",
+      created: now(),
+      model: name,
+      choices: results.map((r, index) => ({
+        index,
+        message: { role: "assistant", content: r.text },
+        finish_reason: r.finishReason,
+      })),
+      usage: usage(results),
+    };
+  }
+
+  function streamChat(req: ChatCompletionRequest, options?: CallOptions): AsyncIterable<ChatCompletionChunk> {
+    const id = completionId();
+    const created = now();
+    const q = asyncQueue<ChatCompletionChunk>();
+    const chunk = (index: number, delta: ChatCompletionChunk["choices"][number]["delta"], finish: RowResult["finishReason"] | null): ChatCompletionChunk => ({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model: name,
+      choices: [{ index, delta, finish_reason: finish }],
+    });
+    const rows = chatRows(req, options, (i, d) => q.push(chunk(i, { content: d }, null)));
+    rows.forEach((_, i) => q.push(chunk(i, { role: "assistant" }, null)));
+    submitAll(rows);
+    Promise.all(rows.map((r, i) => r.result.then((res) => (q.push(chunk(i, {}, res.finishReason)), res))))
+      .then((results) => {
+        q.push({ id, object: "chat.completion.chunk", created, model: name, choices: [], usage: usage(results) });
+        q.end();
+      })
+      .catch((e: Error) => q.fail(e));
+    return q.iterable;
+  }
+
+  const completions = {
+    create(request: ChatCompletionRequest, options?: CallOptions) {
+      try {
+        live();
+        const req = parseRequest(ChatCompletionRequest, request, "chat.completions.create");
+        return req.stream === true ? Promise.resolve(streamChat(req, options)) : complete(req, options);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+  } as ChatCompletions;
+
+  return {
+    chat: { completions },
+    async generate(requests: readonly GenerateRequest[], options?: CallOptions): Promise<GenerateResult[]> {
+      live();
+      const reqs = parseRequest(z.array(GenerateRequest), requests, "generate");
+      const rows = reqs.map((req, i) =>
+        buildRow(ctx, promptIds(ctx, req), req, {
+          seed: req.seed ?? randomSeed(),
+          stream: i,
+          scoreTokens: scoreTokenIds(codec, req.score_tokens),
+          signal: options?.signal,
+        })
+      );
+      submitAll(rows);
+      const settled = await Promise.allSettled(rows.map((r) => r.result));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
+      return settled.map((s, i) => {
+        const r = (s as PromiseFulfilledResult<RowResult>).value;
+        const req = reqs[i] as GenerateRequest;
+        return {
+          id: req.id,
+          text: r.text,
+          finish_reason: r.finishReason,
+          usage: usage([r]),
+          token_logprobs: [...r.tokenLogprobs],
+          ...(r.scores !== undefined ? { scores: { ...r.scores } } : {}),
+        };
+      });
+    },
+    info(): Promise<EngineInfo> {
+      return Promise.resolve({
+        model: name,
+        ep: choice.ep,
+        epReason: choice.reason,
+        contextLength: ctx.contextLength,
+        vocabSize: ctx.vocabSize,
+        maxBatch: init.maxBatch,
+      });
+    },
+    stats(): Promise<EngineStats> {
+      return Promise.resolve({ ...runner.stats, active: runner.active, waiting: runner.waiting });
+    },
+    async dispose(): Promise<void> {
+      if (disposed) return;
+      disposed = true;
+      await runner.idle();
+      await decoder.release();
+    },
+  };
+}
+
+function usage(results: readonly RowResult[]) {
+  const prompt = results[0]?.promptTokens ?? 0;
+  const completion = results.reduce((s, r) => s + r.tokens.length, 0);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}

@@ -1,0 +1,24 @@
+/**
+ * What an engine is created from (zod-checked, so the worker transport can send it).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { ModelSource } from "./loader/load_folder.ts";
+
+/** Engine creation settings. */
+export const EngineInit = z.object({
+  model: ModelSource,
+  /** Display name; defaults to the folder URL or path. */
+  name: z.string().optional(),
+  ep: z.enum(["auto", "webgpu", "wasm"]).default("auto"),
+  dtype: z.enum(["fp32", "fp16", "q8", "q4"]).default("fp32"),
+  /** Most rows decoded together. */
+  maxBatch: z.number().int().min(1).max(64).default(8),
+  /** Cache URL downloads in IndexedDB (browser only). */
+  cache: z.boolean().default(false),
+});
+/** Engine creation settings (parsed). */
+export type EngineInit = z.infer<typeof EngineInit>;
+/** Engine creation settings (as passed). */
+export type EngineInitInput = z.input<typeof EngineInit>;

@@ -1,0 +1,65 @@
+/**
+ * The one module that imports onnxruntime-web. Everything else in Verity talks to
+ * onnxruntime through the functions and types exported here, so the runtime choice,
+ * its global settings and its quirks live in one place.
+ *
+ * Nothing happens at import time: the runtime is configured by {@link configureOrt}.
+ *
+ * @module
+ */
+import * as ort from "onnxruntime-web/webgpu";
+
+/** The onnxruntime-web namespace (for types and `Tensor`). */
+export { ort };
+
+/** An execution provider Verity can run on. */
+export type ExecutionProvider = "webgpu" | "wasm";
+
+/** Global runtime settings applied once before the first session is created. */
+export interface OrtSettings {
+  /** URL prefix (browser) where ort-wasm-*.wasm/.mjs files are served; undefined = package default. */
+  readonly wasmPaths?: string;
+  /** wasm threads; 1 under Deno (no worker threads), more with cross-origin isolation. */
+  readonly numThreads?: number;
+  /** onnxruntime log level. */
+  readonly logLevel?: "verbose" | "info" | "warning" | "error" | "fatal";
+}
+
+/**
+ * Apply global onnxruntime-web settings. Call before creating sessions.
+ *
+ * @example
+ * ```ts
+ * configureOrt({ numThreads: 1 });
+ * ```
+ */
+export function configureOrt(settings: OrtSettings): void {
+  if (settings.wasmPaths !== undefined) ort.env.wasm.wasmPaths = settings.wasmPaths;
+  ort.env.wasm.numThreads = settings.numThreads ?? 1;
+  ort.env.logLevel = settings.logLevel ?? "error";
+}
+
+/** The onnxruntime-web version string. */
+export function ortVersion(): string {
+  return ort.env.versions.web ?? "unknown";
+}
+
+/**
+ * Create an inference session from model bytes on one execution provider.
+ *
+ * @example
+ * ```ts
+ * const session = await createSession(bytes, "wasm");
+ * ```
+ */
+export function createSession(
+  bytes: Uint8Array,
+  ep: ExecutionProvider,
+  options: ort.InferenceSession.SessionOptions = {},
+): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, {
+    graphOptimizationLevel: "all",
+    ...options,
+    executionProviders: [ep],
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * Turning API requests into rows: validation with clear errors, prompt rendering and
+ * tokenization, context-window checks, seeds, and score-token lookup.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { ChatMessage } from "./api.ts";
+import { ContextOverflowError, InvalidRequestError } from "./errors.ts";
+import { GenerationRow } from "./generation_row.ts";
+import { createRng, parseSamplingParams } from "./sampling/mod.ts";
+import type { TextCodec } from "./tokenizer.ts";
+
+/** What rows of one model share. */
+export interface RowContext {
+  readonly codec: TextCodec;
+  readonly vocabSize: number;
+  readonly contextLength: number;
+  readonly eosTokenIds: readonly number[];
+}
+
+/** Parse with a zod schema, throwing InvalidRequestError that names the field and value. */
+export function parseRequest<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue?.path.map(String).join(".") || "(root)";
+  throw new InvalidRequestError(`Cannot run ${what} as '${path}' ${issue?.message ?? "is invalid"}`, { cause: r.error });
+}
+
+/** Token ids of a chat or raw prompt; throws when empty or over the context window. */
+export function promptIds(
+  ctx: RowContext,
+  source: { messages?: readonly ChatMessage[] | undefined; prompt?: string | undefined },
+): number[] {
+  const text = source.messages !== undefined ? ctx.codec.applyChatTemplate(source.messages) : source.prompt ?? "";
+  const ids = ctx.codec.encode(text);
+  if (ids.length === 0) throw new InvalidRequestError("Cannot generate as the prompt encodes to no tokens");
+  if (ids.length >= ctx.contextLength) {
+    throw new ContextOverflowError(
+      `Cannot generate as the prompt has ${ids.length} tokens but the context window is ${ctx.contextLength}: shorten the prompt`,
+    );
+  }
+  return ids;
+}
+
+/** Map score-token strings to single token ids. */
+export function scoreTokenIds(codec: TextCodec, tokens: readonly string[] | undefined): Map<string, number> | undefined {
+  if (tokens === undefined) return undefined;
+  const out = new Map<string, number>();
+  for (const t of tokens) {
+    const direct = codec.tokenId(t);
+    const ids = direct !== undefined ? [direct] : codec.encode(t);
+    if (ids.length !== 1) {
+      throw new InvalidRequestError(
+        `Cannot score token '${t}' as it must be a single token of this vocabulary: it encodes to ${ids.length} tokens`,
+      );
+    }
+    out.set(t, ids[0] as number);
+  }
+  return out;
+}
+
+/** A fresh random seed when the request gives none. */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0] as number;
+}
+
+/** Build one row (one choice of one request). */
+export function buildRow(
+  ctx: RowContext,
+  ids: readonly number[],
+  sampling: unknown,
+  options: {
+    seed: number;
+    stream: number;
+    scoreTokens?: Map<string, number> | undefined;
+    signal?: AbortSignal | undefined;
+    onDelta?: (delta: string) => void;
+  },
+): GenerationRow {
+  const params = parseSamplingParams(sampling);
+  const room = ctx.contextLength - ids.length;
+  return new GenerationRow({
+    promptIds: ids,
+    params,
+    maxTokens: Math.min(params.max_tokens ?? room, room),
+    rng: createRng(options.seed, options.stream),
+    codec: ctx.codec,
+    vocabSize: ctx.vocabSize,
+    eosTokenIds: ctx.eosTokenIds,
+    ...(options.scoreTokens !== undefined ? { scoreTokens: options.scoreTokens } : {}),
+    signal: options.signal,
+    ...(options.onDelta !== undefined ? { onDelta: options.onDelta } : {}),
+  });
+}

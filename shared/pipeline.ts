@@ -1,0 +1,193 @@
+/**
+ * Wire types of the client-in-the-loop step protocol (design.md, "The client-in-the-loop
+ * step protocol"): the edge plans, the client generates.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Upper bound on the characters of one chat message or prompt the edge accepts. */
+export const MAX_TEXT_CHARS = 16_000;
+/** Upper bound on the characters of one generated text the client may return. */
+export const MAX_RESULT_CHARS = 16_000;
+/** Upper bound on the state token the edge accepts (bytes of its ASCII text). */
+export const MAX_STATE_BYTES = 64 * 1024;
+
+/** The pipeline stages, in the only order in which they compose. */
+export const STAGE_ORDER = ["s2a", "selfrag", "cove"] as const;
+/** One pipeline stage. */
+export const Stage = z.enum(STAGE_ORDER);
+/** One pipeline stage. */
+export type Stage = z.infer<typeof Stage>;
+
+/** A chat message in the OpenAI shape. */
+export const ChatMessage = z.object({
+  role: z.enum(["system", "user", "assistant"]),
+  content: z.string().max(MAX_TEXT_CHARS),
+});
+/** A chat message in the OpenAI shape. */
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/**
+ * One generation the client runs. Exactly one of `prompt` (raw completion text) and
+ * `messages` (chat, rendered with the model's chat template) is set.
+ *
+ * `score_tokens`: the client returns `scores[t]`, the probability that the generated text
+ * (leading whitespace ignored) begins with `t`, read from the distribution of the FIRST
+ * generated position (for a string of several tokens, the product of their conditional
+ * probabilities). `max_tokens: 0` asks for the scores only.
+ */
+export const GenerateRequest = z.object({
+  id: z.string().min(1).max(128),
+  prompt: z.string().optional(),
+  messages: z.array(ChatMessage).optional(),
+  max_tokens: z.number().int().min(0).max(8192),
+  temperature: z.number().min(0).max(2),
+  stop: z.array(z.string()),
+  adapter: z.string().optional(),
+  score_tokens: z.array(z.string()).optional(),
+  stream: z.boolean().optional(),
+}).refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
+  message: "exactly one of 'prompt' and 'messages' must be set",
+});
+/** One generation the client runs. */
+export type GenerateRequest = z.infer<typeof GenerateRequest>;
+
+/** A batch of independent generations the client runs as ONE batch. */
+export const GenerateAction = z.object({
+  kind: z.literal("generate"),
+  requests: z.array(GenerateRequest).min(1),
+});
+/** A batch of independent generations. */
+export type GenerateAction = z.infer<typeof GenerateAction>;
+
+/** Anything the edge asks the client to do (only "generate" in v1). */
+export const Action = z.discriminatedUnion("kind", [GenerateAction]);
+/** Anything the edge asks the client to do. */
+export type Action = z.infer<typeof Action>;
+
+/** S2A stage options (Weston & Sukhbaatar 2023). */
+export const S2AOptions = z.object({
+  /** "unbiased": the paper's opinion-removal prompt; "relevance": its distractor variant. */
+  variant: z.enum(["unbiased", "relevance"]).default("unbiased"),
+});
+
+/** Chain-of-Verification stage options (Dhuliawala et al. 2023). */
+export const CoveOptions = z.object({
+  variant: z.enum(["joint", "two_step", "factored", "factor_revise"]).default("factored"),
+  /** At most this many verification questions are kept from the plan. */
+  max_questions: z.number().int().min(1).max(16).default(8),
+});
+
+/** Self-RAG stage options (Asai et al. 2024); defaults are the paper's. */
+export const SelfRagOptions = z.object({
+  mode: z.enum(["adaptive", "always", "no_retrieval"]).default("adaptive"),
+  /** Retrieval threshold on p[Retrieval] / (p[Retrieval] + p[No Retrieval]). */
+  delta: z.number().min(0).max(1).default(0.2),
+  /** Passages retrieved per segment (one candidate each). */
+  k: z.number().int().min(1).max(10).default(5),
+  w_rel: z.number().default(1.0),
+  w_sup: z.number().default(1.0),
+  w_use: z.number().default(0.5),
+  /** Add exp(mean token logprob) of the candidate to its segment score. */
+  use_seq_score: z.boolean().default(false),
+  beam_width: z.number().int().min(1).max(4).default(2),
+  /** Maximum number of segments (beam-search depth). */
+  max_depth: z.number().int().min(1).max(4).default(2),
+  /** false: the model has no reflection tokens; critiques become judge prompts. */
+  reflection_tokens: z.boolean().default(true),
+});
+
+/** Options of a pipeline run; every field has a default. */
+export const PipelineOptions = z.object({
+  /** Token budget of answer-producing generations. */
+  max_tokens: z.number().int().min(1).max(4096).default(256),
+  temperature: z.number().min(0).max(2).default(0),
+  /** LoRA adapter the client applies to every request of this run. */
+  adapter: z.string().min(1).max(128).optional(),
+  /** Mark the request that produces the final answer with `stream: true`. */
+  stream: z.boolean().default(false),
+  s2a: S2AOptions.prefault({}),
+  cove: CoveOptions.prefault({}),
+  selfrag: SelfRagOptions.prefault({}),
+});
+/** Options of a pipeline run, defaults applied. */
+export type PipelineOptions = z.infer<typeof PipelineOptions>;
+/** Options of a pipeline run as a caller writes them (all optional). */
+export type PipelineOptionsInput = z.input<typeof PipelineOptions>;
+
+/** True when `stages` is a non-empty ordered subsequence of s2a, selfrag, cove. */
+export function isValidComposition(stages: readonly Stage[]): boolean {
+  let last = -1;
+  for (const s of stages) {
+    const at = STAGE_ORDER.indexOf(s);
+    if (at <= last) return false;
+    last = at;
+  }
+  return stages.length > 0;
+}
+
+/** POST /v1/pipelines/start body. */
+export const StartRequest = z.object({
+  pipeline: z.array(Stage).min(1).max(3).refine(isValidComposition, {
+    message: 'must be an ordered subset of "s2a", "selfrag", "cove" with no repeats',
+  }),
+  input: z.object({
+    messages: z.array(ChatMessage).min(1).max(64).refine(
+      (ms) => ms.some((m) => m.role === "user" && m.content.trim() !== ""),
+      { message: "must contain a non-empty user message" },
+    ),
+  }),
+  options: PipelineOptions.prefault({}),
+});
+/** POST /v1/pipelines/start body. */
+export type StartRequest = z.infer<typeof StartRequest>;
+
+/** The client's answer to one generate request. */
+export const StepResult = z.object({
+  id: z.string().min(1).max(128),
+  text: z.string().max(MAX_RESULT_CHARS),
+  /** Log-probabilities of the generated tokens, in order. */
+  token_logprobs: z.array(z.number().max(0)).max(8192).optional(),
+  /** Probabilities of the request's score_tokens (see GenerateRequest). */
+  scores: z.record(z.string(), z.number().min(0).max(1)).optional(),
+});
+/** The client's answer to one generate request. */
+export type StepResult = z.infer<typeof StepResult>;
+
+/** POST /v1/pipelines/step body. */
+export const StepRequest = z.object({
+  state: z.string().min(1).max(2 * MAX_STATE_BYTES),
+  results: z.array(StepResult).max(256),
+});
+/** POST /v1/pipelines/step body. */
+export type StepRequest = z.infer<typeof StepRequest>;
+
+/** One recorded decision of a stage. */
+export const TraceEvent = z.object({
+  stage: Stage,
+  event: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+/** One recorded decision of a stage. */
+export type TraceEvent = z.infer<typeof TraceEvent>;
+
+/** The answer of a finished run with every decision that led to it. */
+export const FinalAnswer = z.object({ output: z.string(), trace: z.array(TraceEvent) });
+/** The answer of a finished run. */
+export type FinalAnswer = z.infer<typeof FinalAnswer>;
+
+/** A run that needs more generations. */
+export const PendingResponse = z.object({ state: z.string(), actions: z.array(Action).min(1) });
+/** A run that needs more generations. */
+export type PendingResponse = z.infer<typeof PendingResponse>;
+
+/** A finished run. */
+export const FinalResponse = z.object({ final: FinalAnswer });
+/** A finished run. */
+export type FinalResponse = z.infer<typeof FinalResponse>;
+
+/** Response of /v1/pipelines/start and /v1/pipelines/step. */
+export const PipelineResponse = z.union([PendingResponse, FinalResponse]);
+/** Response of /v1/pipelines/start and /v1/pipelines/step. */
+export type PipelineResponse = z.infer<typeof PipelineResponse>;

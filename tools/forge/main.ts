@@ -1,0 +1,84 @@
+/**
+ * `deno task forge`: writes the deterministic fixture models (models/fixtures/target,
+ * models/fixtures/draft, models/fixtures/manifest.json), or forges one model from Hugging
+ * Face Llama weights (--from-safetensors FILE --config FILE --out DIR). Run twice, it
+ * writes byte-identical files.
+ *
+ * @module
+ */
+import { FORGE_USAGE, type ForgeArgs, parseForgeArgs } from "./cli_args.ts";
+import { forgeFixtureSet, fixtureTokenizer } from "./fixtures.ts";
+import { parseLlamaConfig } from "./llama_config.ts";
+import { type ForgedSet, forgeModelSet, type SharedTokenizer } from "./model_set.ts";
+import { writeFileSet } from "./model_folder.ts";
+import { llamaWeightsFromSafetensors } from "./weights.ts";
+
+/** One-line summary printed with --json. */
+export interface ForgeSummary {
+  /** Output folder. */
+  readonly out: string;
+  /** Wall time of the whole run in milliseconds. */
+  readonly wall_ms: number;
+  /** Per model: name, parameter count, ONNX size and total bytes written. */
+  readonly models: { name: string; parameters: number; onnx_bytes: number; total_bytes: number }[];
+}
+
+/**
+ * Run the forge with command-line flags and return the summary.
+ *
+ * @example
+ * ```ts
+ * const summary = await runForge(["--out", "/tmp/fixtures"]);
+ * ```
+ */
+export async function runForge(argv: readonly string[]): Promise<ForgeSummary | undefined> {
+  const started = performance.now();
+  const args = parseForgeArgs(argv);
+  if (args.help) {
+    console.log(FORGE_USAGE);
+    return undefined;
+  }
+  const out = args.out ?? "models/fixtures";
+  const forged = args.fromSafetensors === undefined
+    ? await forgeFixtureSet(args.safetensors)
+    : await forgeFromFiles(args);
+  await writeFileSet(out, forged.files);
+  const summary: ForgeSummary = {
+    out,
+    wall_ms: Math.round(performance.now() - started),
+    models: forged.manifest.models.map((m) => ({
+      name: m.name,
+      parameters: m.parameters,
+      onnx_bytes: m.files.find((f) => f.path.endsWith("onnx/model.onnx"))?.bytes ?? 0,
+      total_bytes: m.files.reduce((sum, f) => sum + f.bytes, 0),
+    })),
+  };
+  if (args.json) {
+    console.log(JSON.stringify(summary));
+  } else {
+    for (const m of summary.models) {
+      console.log(`${out}/${m.name}: ${m.parameters} parameters, onnx ${m.onnx_bytes} bytes`);
+    }
+    console.log(`forged in ${summary.wall_ms} ms`);
+  }
+  return summary;
+}
+
+async function forgeFromFiles(args: ForgeArgs): Promise<ForgedSet> {
+  const config = parseLlamaConfig(JSON.parse(await Deno.readTextFile(args.config!)));
+  const weights = llamaWeightsFromSafetensors(config, await Deno.readFile(args.fromSafetensors!));
+  const tokenizer: SharedTokenizer = args.tokenizer === undefined ? fixtureTokenizer() : {
+    tokenizerJson: JSON.parse(await Deno.readTextFile(`${args.tokenizer}/tokenizer.json`)),
+    tokenizerConfig: JSON.parse(await Deno.readTextFile(`${args.tokenizer}/tokenizer_config.json`)),
+  };
+  return forgeModelSet([{ name: args.name, config, weights }], tokenizer, args.safetensors);
+}
+
+if (import.meta.main) {
+  try {
+    await runForge(Deno.args);
+  } catch (error) {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    Deno.exit(1);
+  }
+}
