@@ -105,6 +105,8 @@ export const GenerateResult = z.object({
   text: z.string(),
   finish_reason: FinishReason,
   usage: Usage,
+  /** Generated token ids (an end-of-sequence token included when it ended the row). */
+  tokens: z.array(z.number().int()),
   /** Log-probability of each generated token under the (unprocessed) model distribution. */
   token_logprobs: z.array(z.number()),
   /** Probability (softmax of raw logits) of each requested score token at the first position. */
@@ -137,6 +139,8 @@ export const EngineStats = z.object({
   rebuilds: z.number(),
   active: z.number(),
   waiting: z.number(),
+  /** GPU tensors the engine holds now (the KV cache under WebGPU). */
+  gpuTensorsLive: z.number(),
 });
 /** Engine counters. */
 export type EngineStats = z.infer<typeof EngineStats>;

@@ -9,9 +9,9 @@
  * @module
  */
 import type { Decoder, KvTensors } from "./decoder.ts";
-import { disposeKv } from "./decoder.ts";
 import { repackKv, type RowSlice } from "./kv_layout.ts";
 import { GenerationAbortedError } from "./errors.ts";
+import { yieldToEventLoop } from "./yield.ts";
 
 /** How a row ended, as the runner sees it. */
 export interface RowEnd {
@@ -92,6 +92,11 @@ export class BatchRunner {
     return this.#rows.length;
   }
 
+  /** GPU tensors held (KV cache under WebGPU); 0 when idle. */
+  get liveGpuTensors(): number {
+    return this.#decoder.liveGpuTensors();
+  }
+
   /** Rows waiting for a place. */
   get waiting(): number {
     return this.#queue.length;
@@ -116,6 +121,7 @@ export class BatchRunner {
   async #run(): Promise<void> {
     while (this.#rows.length > 0 || this.#queue.length > 0) {
       try {
+        await yieldToEventLoop();
         await this.#dropAborted();
         if (this.#queue.length > 0 && this.#rows.length < this.#options.maxBatch) {
           await this.#rebuild();
@@ -134,7 +140,7 @@ export class BatchRunner {
   }
 
   #resetKv(): void {
-    if (this.#kv !== undefined) disposeKv(this.#kv);
+    if (this.#kv !== undefined) this.#decoder.disposeKv(this.#kv);
     this.#kv = undefined;
   }
 
@@ -161,7 +167,7 @@ export class BatchRunner {
     });
     this.#rows = keep;
     this.#kv = await repackKv([kv], plan, this.#decoder.shape);
-    disposeKv(kv);
+    this.#decoder.disposeKv(kv);
   }
 
   /** Prefill admitted rows and splice them into the running cache. */
@@ -191,11 +197,11 @@ export class BatchRunner {
     this.#rows = rows;
     if (rows.length === 0) {
       this.#resetKv();
-      if (prefill !== undefined) disposeKv(prefill.kv);
+      if (prefill !== undefined) this.#decoder.disposeKv(prefill.kv);
       return;
     }
     this.#kv = await repackKv(sources, plan, this.#decoder.shape);
-    for (const s of sources) disposeKv(s);
+    for (const s of sources) this.#decoder.disposeKv(s);
   }
 
   /** Prefill admitted rows as one left-padded batch and sample each row's first token. */
@@ -264,7 +270,7 @@ export class BatchRunner {
       attentionMask.fill(1n, i * (T + 1) + T - row.len, (i + 1) * (T + 1));
     });
     const out = await this.#decoder.step({ inputIds, attentionMask, positionIds, batch: B, seq: 1, past: kv });
-    disposeKv(kv);
+    this.#decoder.disposeKv(kv);
     this.#kv = out.present;
     this.stats.decodeSteps++;
     this.stats.rowSteps += B;

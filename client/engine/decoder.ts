@@ -15,6 +15,11 @@ export interface KvTensors {
   readonly batch: number;
   /** Cache length (columns of the attention mask before this step's tokens). */
   readonly length: number;
+  /**
+   * True when the tensors are GPU buffers owned by us (WebGPU outputs). Tracked here rather than
+   * read from `tensor.location`, which turns "cpu" after `getData()` while the GPU buffer lives on.
+   */
+  readonly gpu: boolean;
 }
 
 /** Inputs of one forward pass. */
@@ -51,6 +56,10 @@ export interface Decoder {
   step(input: StepInput): Promise<StepOutput>;
   /** An empty cache for a batch. */
   emptyKv(batch: number): KvTensors;
+  /** Dispose every GPU tensor of a cache this decoder returned (CPU tensors are left to GC). */
+  disposeKv(kv: KvTensors): void;
+  /** GPU tensors returned by step() and not yet disposed (0 under wasm). */
+  liveGpuTensors(): number;
   /** Release the session. */
   release(): Promise<void>;
 }
@@ -83,11 +92,6 @@ export function checkGraphIo(inputs: readonly string[], outputs: readonly string
       `Cannot load model as the ONNX graph lacks output(s) ${missingOut.map((m) => `'${m}'`).join(", ")}`,
     );
   }
-}
-
-/** Dispose every GPU tensor of a cache (CPU tensors are garbage collected). */
-export function disposeKv(kv: KvTensors): void {
-  for (const t of kv.tensors) if (t.location === "gpu-buffer") t.dispose();
 }
 
 /**
@@ -126,11 +130,18 @@ export async function createDecoder(
     for (let i = 0; i < 2 * shape.layers; i++) {
       tensors.push(new ort.Tensor("float32", new Float32Array(0), [batch, shape.kvHeads, 0, shape.headDim]));
     }
-    return { tensors, batch, length: 0 };
+    return { tensors, batch, length: 0, gpu: false };
   };
+  let liveGpu = 0;
   return {
     ep,
     config,
+    disposeKv(kv: KvTensors): void {
+      if (!kv.gpu) return;
+      for (const t of kv.tensors) t.dispose();
+      liveGpu -= kv.tensors.length;
+    },
+    liveGpuTensors: () => liveGpu,
     shape,
     vocabSize: config.vocab_size,
     usesPositionIds,
@@ -151,7 +162,9 @@ export async function createDecoder(
       if (logitsTensor === undefined) throw new ModelMismatchError("The ONNX graph returned no 'logits'");
       const logits = logitsTensor.data as Float32Array; // [batch, seq, vocab]
       const tensors = presentNames.map((n) => out[n] as ort.Tensor);
-      return { logits, present: { tensors, batch, length: past.length + seq } };
+      const gpu = tensors.some((t) => t.location === "gpu-buffer");
+      if (gpu) liveGpu += tensors.length;
+      return { logits, present: { tensors, batch, length: past.length + seq, gpu } };
     },
     release: () => session.release(),
   };

@@ -30,6 +30,7 @@ import type { ProgressListener } from "./loader/progress.ts";
 import { eosTokenIds } from "./model_config.ts";
 import { buildRow, parseRequest, promptIds, randomSeed, type RowContext, scoreTokenIds } from "./requests.ts";
 import { createTextCodec } from "./tokenizer.ts";
+import { useWebGpuAdapter } from "./ort.ts";
 
 /** Injected dependencies of {@link createEngine}. */
 export interface EngineDeps {
@@ -72,6 +73,7 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
       `Cannot load model as tokenizer token id ${maxSpecial} is outside config.json vocab_size ${config.vocab_size}`,
     );
   }
+  if (choice.ep === "webgpu") useWebGpuAdapter(choice.adapter);
   const decoder = await createDecoder(files.onnx, config, choice.ep);
   const eos = eosTokenIds(config, files.generationConfig);
   const padTokenId = config.pad_token_id ?? eos[0] ?? 0;
@@ -181,6 +183,7 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
           text: r.text,
           finish_reason: r.finishReason,
           usage: usage([r]),
+          tokens: [...r.tokens],
           token_logprobs: [...r.tokenLogprobs],
           ...(r.scores !== undefined ? { scores: { ...r.scores } } : {}),
         };
@@ -197,7 +200,12 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
       });
     },
     stats(): Promise<EngineStats> {
-      return Promise.resolve({ ...runner.stats, active: runner.active, waiting: runner.waiting });
+      return Promise.resolve({
+        ...runner.stats,
+        active: runner.active,
+        waiting: runner.waiting,
+        gpuTensorsLive: runner.liveGpuTensors,
+      });
     },
     async dispose(): Promise<void> {
       if (disposed) return;

@@ -14,6 +14,8 @@ export type EpPreference = ExecutionProvider | "auto";
 export interface EpChoice {
   readonly ep: ExecutionProvider;
   readonly reason: string;
+  /** The adapter found (WebGPU only); handed to onnxruntime so it does not request a second one. */
+  readonly adapter?: unknown;
 }
 
 /** The subset of `navigator.gpu` used here (injectable for tests). */
@@ -54,5 +56,9 @@ export async function selectExecutionProvider(
     return { ep: "wasm", reason: `WebGPU is not available: no adapter was found${failure}` };
   }
   const name = adapter.info?.description || adapter.info?.vendor || "unnamed adapter";
-  return { ep: "webgpu", reason: preference === "webgpu" ? `webgpu was requested (${name})` : `WebGPU adapter found: ${name}` };
+  return {
+    ep: "webgpu",
+    reason: preference === "webgpu" ? `webgpu was requested (${name})` : `WebGPU adapter found: ${name}`,
+    adapter,
+  };
 }

@@ -52,5 +52,5 @@ export async function repackKv(
     });
     tensors.push(new ort.Tensor("float32", out, [newB, H, newT, D]));
   }
-  return { tensors, batch: newB, length: newT };
+  return { tensors, batch: newB, length: newT, gpu: false };
 }

@@ -39,6 +39,16 @@ export function configureOrt(settings: OrtSettings): void {
   ort.env.logLevel = settings.logLevel ?? "error";
 }
 
+/**
+ * Make onnxruntime's WebGPU backend use an adapter we already requested. Requesting a second
+ * adapter costs seconds on software adapters (llvmpipe, SwiftShader), and onnxruntime reads
+ * `env.webgpu.adapter` only before its first WebGPU session, so later calls are ignored.
+ */
+export function useWebGpuAdapter(adapter: unknown): void {
+  const env = ort.env.webgpu as { adapter?: unknown };
+  if (adapter !== undefined && env.adapter === undefined) env.adapter = adapter;
+}
+
 /** The onnxruntime-web version string. */
 export function ortVersion(): string {
   return ort.env.versions.web ?? "unknown";
@@ -59,6 +69,7 @@ export function createSession(
 ): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, {
     graphOptimizationLevel: "all",
+    logSeverityLevel: 3,
     ...options,
     executionProviders: [ep],
   });

@@ -14,7 +14,7 @@ import { type ProgressListener, ProgressTracker } from "./progress.ts";
 export const ModelSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("url"), url: z.string().min(1) }),
   z.object({ kind: z.literal("path"), path: z.string().min(1) }),
-  z.object({ kind: z.literal("bytes"), files: z.record(z.string(), z.instanceof(Uint8Array)) }),
+  z.object({ kind: z.literal("bytes"), files: z.record(z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be a Uint8Array")) }),
 ]);
 /** Where a model folder comes from. */
 export type ModelSource = z.infer<typeof ModelSource>;

@@ -19,8 +19,8 @@ import { applyTopP } from "./top_p.ts";
 export type LogitsStage =
   | "ban"
   | "repetition_penalty"
-  | "temperature"
   | "top_k"
+  | "temperature"
   | "top_p"
   | "min_p";
 
@@ -35,10 +35,16 @@ export interface LogitsPipelineOptions {
 }
 
 /**
- * Runs, in the Hugging Face order, the processors the parameters turn on:
- * ban (ids -> -Infinity), repetition penalty, then, unless greedy (temperature 0),
- * temperature, top-k, top-p, min-p. Stages that would change nothing (penalty 1,
- * temperature 1, top_k 0 or >= vocab, top_p 1, min_p 0) are left out.
+ * Runs the processors the parameters turn on, in the Hugging Face order but for one swap:
+ * ban (ids -> -Infinity), repetition penalty, then, unless greedy (temperature 0), top-k,
+ * temperature, top-p, min-p. Stages that would change nothing (penalty 1, temperature 1,
+ * top_k 0 or >= vocab, top_p 1, min_p 0) are left out.
+ *
+ * The swap: Hugging Face scales by the temperature before top-k. Temperature is a monotone
+ * map, so the two commute in exact arithmetic and the sampled distribution is the same; but
+ * scaling in float32 can round two different logits to one value, and top-k would then keep a
+ * token outside the k best by the model's ranking. Ranking first keeps top-k exact. Top-p and
+ * min-p depend on the temperature, so they run after it, as in Hugging Face.
  *
  * Greedy rows skip the warpers because none of them can change the argmax (each always keeps
  * the most likely token), as Hugging Face does without `do_sample`.
@@ -91,8 +97,8 @@ export class LogitsPipeline {
     if (this.#banned.length > 0) stages.push("ban");
     if (params.repetition_penalty !== 1) stages.push("repetition_penalty");
     if (!this.greedy) {
-      if (params.temperature !== 1) stages.push("temperature");
       if (params.top_k > 0 && params.top_k < vocabSize) stages.push("top_k");
+      if (params.temperature !== 1) stages.push("temperature");
       if (params.top_p < 1) stages.push("top_p");
       if (params.min_p > 0) stages.push("min_p");
     }

@@ -13,6 +13,10 @@ Deno.test("applyMinP() drops tokens below min_p times the top probability", () =
   assert.deepEqual(Array.from(out), [logits[0], -Infinity, -Infinity]);
   applyMinP(logits, out, 0);
   assert.deepEqual(out, logits);
+  // Just above and just below the threshold.
+  const edge = Float32Array.from([1, 0.251, 0.249], Math.log);
+  applyMinP(edge, out, 0.25);
+  assert.deepEqual(Array.from(out), [edge[0], edge[1], -Infinity]);
 });
 
 Deno.test("applyMinP() keeps exactly the tokens with p >= min_p * max p (float64 reference)", () => {

@@ -19,6 +19,9 @@ Deno.test("applyTopP() keeps the smallest most-probable set reaching top_p", () 
   assert.deepEqual(keptIds(topP(logits, 0.75)), [0, 1]);
   assert.deepEqual(keptIds(topP(logits, 0.85)), [0, 1, 2]);
   assert.deepEqual(keptIds(topP(logits, 1)), [0, 1, 2]);
+  // Exactly representable probabilities 0.5, 0.25, 0.25: top_p 0.5 is reached by token 0 alone.
+  assert.deepEqual(keptIds(topP(Float32Array.of(Math.log(2), 0, 0), 0.5)), [0]);
+  assert.deepEqual(keptIds(topP(Float32Array.of(Math.log(2), 0, 0), 0.75)), [0, 1, 2]);
   // Order in the vocabulary does not matter, and kept logits are unchanged.
   const shuffled = Float32Array.from([0.2, 0.5, 0.3], Math.log);
   const out = topP(shuffled, 0.75);

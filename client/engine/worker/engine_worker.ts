@@ -1,0 +1,49 @@
+/**
+ * Entry of the engine Web Worker (bundled by tools/build.ts to client/ui/dist/engine_worker.js).
+ * It configures onnxruntime-web to load its wasm and glue files from the page's own origin
+ * (`/ort/`, never a CDN) and serves one in-process engine over the worker transport, with the
+ * Dexie model cache when the init asks for it.
+ *
+ * @module
+ */
+import { createEngine } from "../engine.ts";
+import { DexieModelCache } from "../loader/dexie_cache.ts";
+import { configureOrt } from "../ort.ts";
+import type { MessageEndpoint } from "./protocol.ts";
+import { serveEngine } from "./worker_host.ts";
+
+/** Options of {@link startEngineWorker}. */
+export interface EngineWorkerOptions {
+  /** URL prefix of onnxruntime-web's dist files (default "/ort/"). */
+  readonly ortPrefix?: string;
+}
+
+/** wasm threads: all cores when the page is cross-origin isolated (SharedArrayBuffer), else 1. */
+export function wasmThreads(scope: { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } }): number {
+  if (scope.crossOriginIsolated !== true) return 1;
+  return Math.max(1, Math.min(8, scope.navigator?.hardwareConcurrency ?? 1));
+}
+
+/**
+ * Configure onnxruntime and serve an engine on a worker scope.
+ *
+ * @example
+ * ```ts
+ * startEngineWorker(self);
+ * ```
+ */
+export function startEngineWorker(scope: MessageEndpoint, options: EngineWorkerOptions = {}): void {
+  configureOrt({ wasmPaths: options.ortPrefix ?? "/ort/", numThreads: wasmThreads(globalThis) });
+  serveEngine(scope, (init, onProgress) =>
+    createEngine(init, {
+      onProgress,
+      ...(init.cache ? { cache: new DexieModelCache() } : {}),
+    }));
+}
+
+// Start only when this file is a worker's entry (onnxruntime's own pthread workers are named
+// "em-pthread" and must not serve an engine); importing it elsewhere has no effect.
+const isWorker = typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope;
+if (isWorker && !(globalThis as { name?: string }).name?.startsWith("em-pthread")) {
+  startEngineWorker(globalThis as unknown as MessageEndpoint);
+}
