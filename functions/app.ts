@@ -14,7 +14,11 @@ import { createFtsRetriever, type QueryOptions } from "./retrieval/fts_retriever
 import { documentsApi, documentsRoutes } from "./routes/documents.ts";
 import { healthApi, healthRoutes } from "./routes/health.ts";
 import { openapiApi, openapiRoutes } from "./routes/openapi.ts";
+import { orchestrationApi } from "./routes/orchestration_api.ts";
+import { pipelineRoutes } from "./routes/pipelines.ts";
 import { retrieveApi, retrieveRoutes } from "./routes/retrieve.ts";
+import { s2aRoutes } from "./routes/s2a.ts";
+import { verifyRoutes } from "./routes/verify.ts";
 import { limitBodyByPath } from "./security/body_limit.ts";
 import { rateLimit, type RateLimitStore } from "./security/rate_limit.ts";
 import type { DocumentStore } from "./store/document_store.ts";
@@ -64,7 +68,23 @@ export function clientKey(settings: AppSettings, c: Context): string {
 
 const METHODS: ReadonlySet<string> = new Set(["get", "post", "put", "patch", "delete"]);
 
-/** Specs for mounted routes that have none, so /openapi.json lists every route. */
+type MountedRoutes = { readonly routes: readonly { method: string; path: string }[] };
+
+function mountedKeys(app: MountedRoutes): Set<string> {
+  return new Set(app.routes.map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`));
+}
+
+/**
+ * The document's specs: those whose route is mounted, plus a bare entry for each mounted route
+ * without a spec, so /openapi.json lists every route and nothing else.
+ */
+function documented(app: MountedRoutes, specs: readonly RouteSpec[]): RouteSpec[] {
+  const mounted = mountedKeys(app);
+  const present = specs.filter((s) => mounted.has(`${s.method} ${s.path}`));
+  return [...present, ...undocumented(app, present)];
+}
+
+/** Specs for mounted routes that have none. */
 function undocumented(
   app: { readonly routes: readonly { method: string; path: string }[] },
   specs: readonly RouteSpec[],
@@ -131,11 +151,18 @@ export function createApp(deps: AppDeps): Hono {
     limitBodyByPath([
       { prefix: "/v1/documents", maxBytes: settings.limits.ingestBodyBytes },
       { prefix: "/v1/pipelines/", maxBytes: settings.limits.pipelineBodyBytes },
+      { prefix: "/v1/verify/", maxBytes: settings.limits.verifyBodyBytes },
     ], settings.limits.bodyBytes),
   );
 
   const retriever = createFtsRetriever(deps.store, deps.query);
-  const specs: RouteSpec[] = [...healthApi, ...openapiApi, ...documentsApi, ...retrieveApi];
+  const specs: RouteSpec[] = [
+    ...healthApi,
+    ...openapiApi,
+    ...documentsApi,
+    ...retrieveApi,
+    ...orchestrationApi,
+  ];
   app.route("/", healthRoutes());
   app.route(
     "/",
@@ -146,6 +173,16 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   app.route("/", retrieveRoutes({ retriever }));
-  app.route("/", openapiRoutes(() => [...specs, ...undocumented(app, specs)], API_VERSION));
+  app.route("/", s2aRoutes());
+  app.route("/", verifyRoutes());
+  app.route(
+    "/",
+    pipelineRoutes({
+      retriever,
+      stateSecret: settings.stateSecret,
+      now: () => deps.clock.now(),
+    }),
+  );
+  app.route("/", openapiRoutes(() => documented(app, specs), API_VERSION));
   return app;
 }

@@ -12,6 +12,8 @@ export const Limits = z.object({
   ingestBodyBytes: z.number().int().positive(),
   /** Body limit of `/v1/pipelines/*` (signed state plus a batch of generations), bytes. */
   pipelineBodyBytes: z.number().int().positive(),
+  /** Body limit of `/v1/verify/*` (texts up to 100,000 characters), bytes. */
+  verifyBodyBytes: z.number().int().positive(),
   /** Body limit of every other endpoint, bytes. */
   bodyBytes: z.number().int().positive(),
   /** Token-bucket refill rate per client, requests per second; 0 disables rate limiting. */
@@ -51,10 +53,14 @@ export const ServerSettings = z.object({
 /** Settings of the Deno server only. */
 export type ServerSettings = z.infer<typeof ServerSettings>;
 
-/** Default limits: 5 MB ingest, 1 MB pipeline steps, 64 KB elsewhere, 20 req/s with bursts of 60. */
+/**
+ * Default limits: 5 MB ingest, 1 MB pipeline steps, 512 KB verify, 64 KB elsewhere, 20 req/s
+ * per client with bursts of 60.
+ */
 export const DEFAULT_LIMITS: Limits = {
   ingestBodyBytes: 5 * 1024 * 1024,
   pipelineBodyBytes: 1024 * 1024,
+  verifyBodyBytes: 512 * 1024,
   bodyBytes: 64 * 1024,
   rateLimitPerSecond: 20,
   rateLimitBurst: 60,
@@ -174,7 +180,10 @@ export function appSettingsFromEnv(
 }
 
 /** Server settings (Deno only) from environment variables. */
-export function serverSettingsFromEnv(env: Env): ServerSettings {
+export function serverSettingsFromEnv(
+  env: Env,
+  defaults: { seedCorpusPath?: string } = {},
+): ServerSettings {
   const port = numberSetting(env, "PORT", 8000, true);
   if (port > 65535) {
     throw new SettingsError(
@@ -186,6 +195,7 @@ export function serverSettingsFromEnv(env: Env): ServerSettings {
     hostname: nonEmpty(env, "HOST") ?? "0.0.0.0",
     dataDir: nonEmpty(env, "VERITY_DATA_DIR") ?? "./data",
     seedCorpus: nonEmpty(env, "VERITY_SEED_CORPUS") !== "0",
-    seedCorpusPath: nonEmpty(env, "VERITY_SEED_CORPUS_PATH") ?? DEFAULT_SEED_CORPUS_PATH,
+    seedCorpusPath: nonEmpty(env, "VERITY_SEED_CORPUS_PATH") ?? defaults.seedCorpusPath ??
+      DEFAULT_SEED_CORPUS_PATH,
   });
 }

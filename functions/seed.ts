@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { type DocumentInput, IngestRequest } from "../shared/documents.ts";
+import { z } from "zod";
+import { DocumentInput } from "../shared/documents.ts";
 import type { DocumentStore } from "./store/document_store.ts";
 
 /** Meta key holding the SHA-256 of the last seeded corpus file. */
@@ -33,7 +34,7 @@ export function parseSeedCorpus(text: string, path: string): DocumentInput[] {
     });
   }
   // The per-request limit of 1,000 documents does not apply to a corpus file.
-  const parsed = IngestRequest.shape.documents.unwrap().array().safeParse(
+  const parsed = z.array(DocumentInput).safeParse(
     (json as { documents?: unknown } | null)?.documents,
   );
   if (!parsed.success) {
@@ -42,6 +43,10 @@ export function parseSeedCorpus(text: string, path: string): DocumentInput[] {
         parsed.error.issues[0]?.message ?? "invalid"
       }`,
     );
+  }
+  const ids = new Set(parsed.data.map((d) => d.id));
+  if (ids.size !== parsed.data.length) {
+    throw new SeedCorpusError(`Cannot load seed corpus "${path}" as document ids must be distinct`);
   }
   return parsed.data;
 }
@@ -55,7 +60,11 @@ export function parseSeedCorpus(text: string, path: string): DocumentInput[] {
  * await seedStore(store, "functions/seed_corpus.json", Date.now());
  * ```
  */
-export async function seedStore(store: DocumentStore, path: string, nowMs: number): Promise<number> {
+export async function seedStore(
+  store: DocumentStore,
+  path: string,
+  nowMs: number,
+): Promise<number> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);

@@ -21,7 +21,9 @@ export type DocumentMetadata = z.infer<typeof DocumentMetadata>;
 
 /** One document to ingest: `{ id, title?, text, metadata? }`. */
 export const DocumentInput = z.object({
-  id: z.string().min(1).max(MAX_DOCUMENT_ID_CHARS),
+  id: z.string().min(1).max(MAX_DOCUMENT_ID_CHARS).refine((id) => id !== "." && id !== "..", {
+    message: "Cannot use '.' or '..' as a document id: URLs normalise them away",
+  }),
   title: z.string().max(MAX_TITLE_CHARS).optional(),
   text: z.string().min(1).max(MAX_TEXT_CHARS),
   metadata: DocumentMetadata.optional(),

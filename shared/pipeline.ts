@@ -23,10 +23,13 @@ export type Stage = z.infer<typeof Stage>;
 /** A chat message in the OpenAI shape. */
 export const ChatMessage = z.object({
   role: z.enum(["system", "user", "assistant"]),
-  content: z.string().max(MAX_TEXT_CHARS),
+  content: z.string(),
 });
 /** A chat message in the OpenAI shape. */
 export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** A chat message the edge accepts as pipeline input (bounded in size). */
+export const InputMessage = ChatMessage.extend({ content: z.string().max(MAX_TEXT_CHARS) });
 
 /**
  * One generation the client runs. Exactly one of `prompt` (raw completion text) and
@@ -35,7 +38,8 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
  * `score_tokens`: the client returns `scores[t]`, the probability that the generated text
  * (leading whitespace ignored) begins with `t`, read from the distribution of the FIRST
  * generated position (for a string of several tokens, the product of their conditional
- * probabilities). `max_tokens: 0` asks for the scores only.
+ * probabilities). `max_tokens: 0` asks for the scores only. `stream: true` marks the
+ * request whose text is the run's final answer (the client may stream it to the UI).
  */
 export const GenerateRequest = z.object({
   id: z.string().min(1).max(128),
@@ -46,6 +50,8 @@ export const GenerateRequest = z.object({
   stop: z.array(z.string()),
   adapter: z.string().optional(),
   score_tokens: z.array(z.string()).optional(),
+  /** Return `token_logprobs` for the generated tokens. */
+  logprobs: z.boolean().optional(),
   stream: z.boolean().optional(),
 }).refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
   message: "exactly one of 'prompt' and 'messages' must be set",
@@ -133,7 +139,7 @@ export const StartRequest = z.object({
     message: 'must be an ordered subset of "s2a", "selfrag", "cove" with no repeats',
   }),
   input: z.object({
-    messages: z.array(ChatMessage).min(1).max(64).refine(
+    messages: z.array(InputMessage).min(1).max(64).refine(
       (ms) => ms.some((m) => m.role === "user" && m.content.trim() !== ""),
       { message: "must contain a non-empty user message" },
     ),

@@ -152,9 +152,18 @@ export interface CallOptions {
 
 /** The chat completions namespace in the OpenAI shape. */
 export interface ChatCompletions {
-  create(request: ChatCompletionRequest & { stream: true }, options?: CallOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
-  create(request: ChatCompletionRequest & { stream?: false }, options?: CallOptions): Promise<ChatCompletion>;
-  create(request: ChatCompletionRequest, options?: CallOptions): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+  create(
+    request: ChatCompletionRequest & { stream: true },
+    options?: CallOptions,
+  ): Promise<AsyncIterable<ChatCompletionChunk>>;
+  create(
+    request: ChatCompletionRequest & { stream?: false },
+    options?: CallOptions,
+  ): Promise<ChatCompletion>;
+  create(
+    request: ChatCompletionRequest,
+    options?: CallOptions,
+  ): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
 }
 
 /** The engine interface (in-process and worker implementations). */

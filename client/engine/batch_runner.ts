@@ -163,7 +163,9 @@ export class BatchRunner {
     }
     const plan: RowSlice[] = [];
     this.#rows.forEach((row, i) => {
-      if (keep.includes(row)) plan.push({ source: 0, row: i, start: kv.length - row.len, len: row.len });
+      if (keep.includes(row)) {
+        plan.push({ source: 0, row: i, start: kv.length - row.len, len: row.len });
+      }
     });
     this.#rows = keep;
     this.#kv = await repackKv([kv], plan, this.#decoder.shape);
@@ -205,7 +207,9 @@ export class BatchRunner {
   }
 
   /** Prefill admitted rows as one left-padded batch and sample each row's first token. */
-  async #prefill(drivers: RowDriver[]): Promise<{ kv: KvTensors; rows: { row: Row; index: number }[] }> {
+  async #prefill(
+    drivers: RowDriver[],
+  ): Promise<{ kv: KvTensors; rows: { row: Row; index: number }[] }> {
     const t0 = performance.now();
     const n = drivers.length;
     const P = Math.max(...drivers.map((d) => d.promptIds.length));
@@ -269,7 +273,14 @@ export class BatchRunner {
       positionIds[i] = BigInt(row.len);
       attentionMask.fill(1n, i * (T + 1) + T - row.len, (i + 1) * (T + 1));
     });
-    const out = await this.#decoder.step({ inputIds, attentionMask, positionIds, batch: B, seq: 1, past: kv });
+    const out = await this.#decoder.step({
+      inputIds,
+      attentionMask,
+      positionIds,
+      batch: B,
+      seq: 1,
+      past: kv,
+    });
     this.#decoder.disposeKv(kv);
     this.#kv = out.present;
     this.stats.decodeSteps++;

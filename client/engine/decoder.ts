@@ -7,7 +7,7 @@
  */
 import { createSession, type ExecutionProvider, ort } from "./ort.ts";
 import { ModelMismatchError } from "./errors.ts";
-import { type DecoderConfig, kvShape, type KvShape } from "./model_config.ts";
+import { type DecoderConfig, type KvShape, kvShape } from "./model_config.ts";
 
 /** The KV cache of a batch: 2 * layers tensors (key0, value0, key1, ...), each [batch, kv_heads, seq, head_dim]. */
 export interface KvTensors {
@@ -68,20 +68,32 @@ const keyName = (i: number) => `past_key_values.${i}.key`;
 const valueName = (i: number) => `past_key_values.${i}.value`;
 
 /** Check the graph's I/O names against the config; throws ModelMismatchError naming the problem. */
-export function checkGraphIo(inputs: readonly string[], outputs: readonly string[], config: DecoderConfig): void {
+export function checkGraphIo(
+  inputs: readonly string[],
+  outputs: readonly string[],
+  config: DecoderConfig,
+): void {
   const layers = config.num_hidden_layers;
   const need = ["input_ids", "attention_mask"];
   for (let i = 0; i < layers; i++) need.push(keyName(i), valueName(i));
   const missing = need.filter((n) => !inputs.includes(n));
   if (missing.length > 0) {
     throw new ModelMismatchError(
-      `Cannot load model as the ONNX graph lacks input(s) ${missing.map((m) => `'${m}'`).join(", ")} that config.json (num_hidden_layers ${layers}) requires: graph inputs are ${inputs.join(", ")}`,
+      `Cannot load model as the ONNX graph lacks input(s) ${
+        missing.map((m) => `'${m}'`).join(", ")
+      } that config.json (num_hidden_layers ${layers}) requires: graph inputs are ${
+        inputs.join(", ")
+      }`,
     );
   }
-  const extraLayers = inputs.filter((n) => /^past_key_values\.(\d+)\./.test(n) && Number(n.split(".")[1]) >= layers);
+  const extraLayers = inputs.filter((n) =>
+    /^past_key_values\.(\d+)\./.test(n) && Number(n.split(".")[1]) >= layers
+  );
   if (extraLayers.length > 0) {
     throw new ModelMismatchError(
-      `Cannot load model as the ONNX graph has ${extraLayers.length / 2 + layers} layers of past_key_values but config.json says num_hidden_layers is ${layers}`,
+      `Cannot load model as the ONNX graph has ${
+        extraLayers.length / 2 + layers
+      } layers of past_key_values but config.json says num_hidden_layers is ${layers}`,
     );
   }
   const needOut = ["logits"];
@@ -89,7 +101,9 @@ export function checkGraphIo(inputs: readonly string[], outputs: readonly string
   const missingOut = needOut.filter((n) => !outputs.includes(n));
   if (missingOut.length > 0) {
     throw new ModelMismatchError(
-      `Cannot load model as the ONNX graph lacks output(s) ${missingOut.map((m) => `'${m}'`).join(", ")}`,
+      `Cannot load model as the ONNX graph lacks output(s) ${
+        missingOut.map((m) => `'${m}'`).join(", ")
+      }`,
     );
   }
 }
@@ -109,10 +123,12 @@ export async function createDecoder(
 ): Promise<Decoder> {
   const shape = kvShape(config);
   const presentNames: string[] = [];
-  for (let i = 0; i < shape.layers; i++) presentNames.push(`present.${i}.key`, `present.${i}.value`);
+  for (let i = 0; i < shape.layers; i++) {
+    presentNames.push(`present.${i}.key`, `present.${i}.value`);
+  }
   const preferred: Record<string, "gpu-buffer"> = {};
   // Under WebGPU the cache stays on the GPU between steps; only logits come back.
-  if (ep === "webgpu") for (const n of presentNames) preferred[n] = "gpu-buffer";
+  if (ep === "webgpu") { for (const n of presentNames) preferred[n] = "gpu-buffer"; }
   const session = await createSession(
     onnx,
     ep,
@@ -128,7 +144,9 @@ export async function createDecoder(
   const emptyKv = (batch: number): KvTensors => {
     const tensors: ort.Tensor[] = [];
     for (let i = 0; i < 2 * shape.layers; i++) {
-      tensors.push(new ort.Tensor("float32", new Float32Array(0), [batch, shape.kvHeads, 0, shape.headDim]));
+      tensors.push(
+        new ort.Tensor("float32", new Float32Array(0), [batch, shape.kvHeads, 0, shape.headDim]),
+      );
     }
     return { tensors, batch, length: 0, gpu: false };
   };
@@ -152,14 +170,18 @@ export async function createDecoder(
         input_ids: new ort.Tensor("int64", input.inputIds, [batch, seq]),
         attention_mask: new ort.Tensor("int64", input.attentionMask, [batch, past.length + seq]),
       };
-      if (usesPositionIds) feeds.position_ids = new ort.Tensor("int64", input.positionIds, [batch, seq]);
+      if (usesPositionIds) {
+        feeds.position_ids = new ort.Tensor("int64", input.positionIds, [batch, seq]);
+      }
       for (let i = 0; i < shape.layers; i++) {
         feeds[keyName(i)] = past.tensors[2 * i] as ort.Tensor;
         feeds[valueName(i)] = past.tensors[2 * i + 1] as ort.Tensor;
       }
       const out = await session.run(feeds);
       const logitsTensor = out.logits;
-      if (logitsTensor === undefined) throw new ModelMismatchError("The ONNX graph returned no 'logits'");
+      if (logitsTensor === undefined) {
+        throw new ModelMismatchError("The ONNX graph returned no 'logits'");
+      }
       const logits = logitsTensor.data as Float32Array; // [batch, seq, vocab]
       const tensors = presentNames.map((n) => out[n] as ort.Tensor);
       const gpu = tensors.some((t) => t.location === "gpu-buffer");

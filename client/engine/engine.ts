@@ -28,7 +28,14 @@ import type { ModelFileCache } from "./loader/file_cache.ts";
 import { loadModelFolder } from "./loader/load_folder.ts";
 import type { ProgressListener } from "./loader/progress.ts";
 import { eosTokenIds } from "./model_config.ts";
-import { buildRow, parseRequest, promptIds, randomSeed, type RowContext, scoreTokenIds } from "./requests.ts";
+import {
+  buildRow,
+  parseRequest,
+  promptIds,
+  randomSeed,
+  type RowContext,
+  scoreTokenIds,
+} from "./requests.ts";
 import { createTextCodec } from "./tokenizer.ts";
 import { useWebGpuAdapter } from "./ort.ts";
 
@@ -41,7 +48,11 @@ export interface EngineDeps {
 
 function modelName(init: EngineInit): string {
   if (init.name !== undefined) return init.name;
-  return init.model.kind === "url" ? init.model.url : init.model.kind === "path" ? init.model.path : "bytes";
+  return init.model.kind === "url"
+    ? init.model.url
+    : init.model.kind === "path"
+    ? init.model.path
+    : "bytes";
 }
 
 const completionId = () => `chatcmpl-${crypto.randomUUID()}`;
@@ -93,7 +104,11 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
   const submitAll = (rows: GenerationRow[]) => rows.forEach((r) => runner.submit(r));
 
   /** Rows for the n choices of a chat request. */
-  function chatRows(req: ChatCompletionRequest, options: CallOptions | undefined, onDelta?: (i: number, d: string) => void) {
+  function chatRows(
+    req: ChatCompletionRequest,
+    options: CallOptions | undefined,
+    onDelta?: (i: number, d: string) => void,
+  ) {
     const ids = promptIds(ctx, req);
     const seed = req.seed ?? randomSeed();
     return Array.from({ length: req.n ?? 1 }, (_, i) =>
@@ -105,7 +120,10 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
       }));
   }
 
-  async function complete(req: ChatCompletionRequest, options?: CallOptions): Promise<ChatCompletion> {
+  async function complete(
+    req: ChatCompletionRequest,
+    options?: CallOptions,
+  ): Promise<ChatCompletion> {
     const rows = chatRows(req, options);
     submitAll(rows);
     const results = await Promise.all(rows.map((r) => r.result));
@@ -123,11 +141,18 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
     };
   }
 
-  function streamChat(req: ChatCompletionRequest, options?: CallOptions): AsyncIterable<ChatCompletionChunk> {
+  function streamChat(
+    req: ChatCompletionRequest,
+    options?: CallOptions,
+  ): AsyncIterable<ChatCompletionChunk> {
     const id = completionId();
     const created = now();
     const q = asyncQueue<ChatCompletionChunk>();
-    const chunk = (index: number, delta: ChatCompletionChunk["choices"][number]["delta"], finish: RowResult["finishReason"] | null): ChatCompletionChunk => ({
+    const chunk = (
+      index: number,
+      delta: ChatCompletionChunk["choices"][number]["delta"],
+      finish: RowResult["finishReason"] | null,
+    ): ChatCompletionChunk => ({
       id,
       object: "chat.completion.chunk",
       created,
@@ -137,9 +162,18 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
     const rows = chatRows(req, options, (i, d) => q.push(chunk(i, { content: d }, null)));
     rows.forEach((_, i) => q.push(chunk(i, { role: "assistant" }, null)));
     submitAll(rows);
-    Promise.all(rows.map((r, i) => r.result.then((res) => (q.push(chunk(i, {}, res.finishReason)), res))))
+    Promise.all(
+      rows.map((r, i) => r.result.then((res) => (q.push(chunk(i, {}, res.finishReason)), res))),
+    )
       .then((results) => {
-        q.push({ id, object: "chat.completion.chunk", created, model: name, choices: [], usage: usage(results) });
+        q.push({
+          id,
+          object: "chat.completion.chunk",
+          created,
+          model: name,
+          choices: [],
+          usage: usage(results),
+        });
         q.end();
       })
       .catch((e: Error) => q.fail(e));
@@ -151,7 +185,9 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
       try {
         live();
         const req = parseRequest(ChatCompletionRequest, request, "chat.completions.create");
-        return req.stream === true ? Promise.resolve(streamChat(req, options)) : complete(req, options);
+        return req.stream === true
+          ? Promise.resolve(streamChat(req, options))
+          : complete(req, options);
       } catch (err) {
         return Promise.reject(err);
       }
@@ -160,7 +196,10 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
 
   return {
     chat: { completions },
-    async generate(requests: readonly GenerateRequest[], options?: CallOptions): Promise<GenerateResult[]> {
+    async generate(
+      requests: readonly GenerateRequest[],
+      options?: CallOptions,
+    ): Promise<GenerateResult[]> {
       live();
       const reqs = parseRequest(z.array(GenerateRequest), requests, "generate");
       const rows = reqs.map((req, i) =>
@@ -219,5 +258,9 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
 function usage(results: readonly RowResult[]) {
   const prompt = results[0]?.promptTokens ?? 0;
   const completion = results.reduce((s, r) => s + r.tokens.length, 0);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
 }

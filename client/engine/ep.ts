@@ -20,7 +20,9 @@ export interface EpChoice {
 
 /** The subset of `navigator.gpu` used here (injectable for tests). */
 export interface GpuLike {
-  requestAdapter(): Promise<{ readonly info?: { readonly description?: string; readonly vendor?: string } } | null>;
+  requestAdapter(): Promise<
+    { readonly info?: { readonly description?: string; readonly vendor?: string } } | null
+  >;
 }
 
 /**
@@ -38,9 +40,14 @@ export async function selectExecutionProvider(
   if (preference === "wasm") return { ep: "wasm", reason: "wasm was requested" };
   if (gpu === undefined) {
     if (preference === "webgpu") {
-      throw new EngineStateError("Cannot use the 'webgpu' execution provider as navigator.gpu is undefined in this runtime");
+      throw new EngineStateError(
+        "Cannot use the 'webgpu' execution provider as navigator.gpu is undefined in this runtime",
+      );
     }
-    return { ep: "wasm", reason: "WebGPU is not available: navigator.gpu is undefined in this runtime" };
+    return {
+      ep: "wasm",
+      reason: "WebGPU is not available: navigator.gpu is undefined in this runtime",
+    };
   }
   let adapter: Awaited<ReturnType<GpuLike["requestAdapter"]>> = null;
   let failure = "";
@@ -51,14 +58,18 @@ export async function selectExecutionProvider(
   }
   if (adapter === null) {
     if (preference === "webgpu") {
-      throw new EngineStateError(`Cannot use the 'webgpu' execution provider as no WebGPU adapter was found${failure}`);
+      throw new EngineStateError(
+        `Cannot use the 'webgpu' execution provider as no WebGPU adapter was found${failure}`,
+      );
     }
     return { ep: "wasm", reason: `WebGPU is not available: no adapter was found${failure}` };
   }
   const name = adapter.info?.description || adapter.info?.vendor || "unnamed adapter";
   return {
     ep: "webgpu",
-    reason: preference === "webgpu" ? `webgpu was requested (${name})` : `WebGPU adapter found: ${name}`,
+    reason: preference === "webgpu"
+      ? `webgpu was requested (${name})`
+      : `WebGPU adapter found: ${name}`,
     adapter,
   };
 }

@@ -9,7 +9,13 @@
 import type { FinishReason } from "./api.ts";
 import type { RowDriver, RowEnd } from "./batch_runner.ts";
 import { Detokenizer } from "./detokenizer.ts";
-import { type Rng, Sampler, type SamplingParams, StoppingCriteria, TokenHistory } from "./sampling/mod.ts";
+import {
+  type Rng,
+  Sampler,
+  type SamplingParams,
+  StoppingCriteria,
+  TokenHistory,
+} from "./sampling/mod.ts";
 import { logSumExp } from "./sampling/softmax.ts";
 import type { TextCodec } from "./tokenizer.ts";
 
@@ -91,7 +97,9 @@ export class GenerationRow implements RowDriver {
     const lse = logSumExp(logits);
     if (this.#tokens.length === 0 && this.#spec.scoreTokens !== undefined) {
       this.#scores = {};
-      for (const [text, id] of this.#spec.scoreTokens) this.#scores[text] = Math.exp((logits[id] ?? -Infinity) - lse);
+      for (const [text, id] of this.#spec.scoreTokens) {
+        this.#scores[text] = Math.exp((logits[id] ?? -Infinity) - lse);
+      }
     }
     const token = this.#sampler.sample(logits, this.#spec.rng, this.#history);
     this.#lastLogprob = (logits[token] ?? -Infinity) - lse;
@@ -122,7 +130,9 @@ export class GenerationRow implements RowDriver {
     const text = this.#stopping.finalText();
     // A row cut by the context window may still hold back a possible stop-string prefix.
     this.#emit(text.slice(this.#emitted));
-    const finishReason: FinishReason = outcome.contextFull === true ? "length" : this.#stopping.finishReason ?? "length";
+    const finishReason: FinishReason = outcome.contextFull === true
+      ? "length"
+      : this.#stopping.finishReason ?? "length";
     this.#resolve({
       text,
       tokens: this.#tokens,

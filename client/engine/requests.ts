@@ -25,7 +25,10 @@ export function parseRequest<T>(schema: z.ZodType<T>, input: unknown, what: stri
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   const path = issue?.path.map(String).join(".") || "(root)";
-  throw new InvalidRequestError(`Cannot run ${what} as '${path}' ${issue?.message ?? "is invalid"}`, { cause: r.error });
+  throw new InvalidRequestError(
+    `Cannot run ${what} as '${path}' ${issue?.message ?? "is invalid"}`,
+    { cause: r.error },
+  );
 }
 
 /** Token ids of a chat or raw prompt; throws when empty or over the context window. */
@@ -33,9 +36,13 @@ export function promptIds(
   ctx: RowContext,
   source: { messages?: readonly ChatMessage[] | undefined; prompt?: string | undefined },
 ): number[] {
-  const text = source.messages !== undefined ? ctx.codec.applyChatTemplate(source.messages) : source.prompt ?? "";
+  const text = source.messages !== undefined
+    ? ctx.codec.applyChatTemplate(source.messages)
+    : source.prompt ?? "";
   const ids = ctx.codec.encode(text);
-  if (ids.length === 0) throw new InvalidRequestError("Cannot generate as the prompt encodes to no tokens");
+  if (ids.length === 0) {
+    throw new InvalidRequestError("Cannot generate as the prompt encodes to no tokens");
+  }
   if (ids.length >= ctx.contextLength) {
     throw new ContextOverflowError(
       `Cannot generate as the prompt has ${ids.length} tokens but the context window is ${ctx.contextLength}: shorten the prompt`,
@@ -45,7 +52,10 @@ export function promptIds(
 }
 
 /** Map score-token strings to single token ids. */
-export function scoreTokenIds(codec: TextCodec, tokens: readonly string[] | undefined): Map<string, number> | undefined {
+export function scoreTokenIds(
+  codec: TextCodec,
+  tokens: readonly string[] | undefined,
+): Map<string, number> | undefined {
   if (tokens === undefined) return undefined;
   const out = new Map<string, number>();
   for (const t of tokens) {

@@ -48,9 +48,12 @@ export function createTextCodec(tokenizerJson: unknown, config: TokenizerConfig)
   try {
     tokenizer = new Tokenizer(tokenizerJson as object, config);
   } catch (cause) {
-    throw new ModelLoadError(`Cannot load model as 'tokenizer.json' is not a valid tokenizer: ${String(cause)}`, {
-      cause,
-    });
+    throw new ModelLoadError(
+      `Cannot load model as 'tokenizer.json' is not a valid tokenizer: ${String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
   const source = typeof config.chat_template === "string"
     ? config.chat_template
@@ -61,13 +64,19 @@ export function createTextCodec(tokenizerJson: unknown, config: TokenizerConfig)
   const eos = tokenText(config.eos_token);
   return {
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
-    decode: (ids, keepSpecial = false) => tokenizer.decode([...ids], { skip_special_tokens: !keepSpecial }),
+    decode: (ids, keepSpecial = false) =>
+      tokenizer.decode([...ids], { skip_special_tokens: !keepSpecial }),
     applyChatTemplate(messages) {
       if (template === undefined) {
         // Without a template, join contents; documented fallback for base models.
         return messages.map((m) => m.content).join("\n") + "\n";
       }
-      return template.render({ messages, add_generation_prompt: true, bos_token: bos, eos_token: eos });
+      return template.render({
+        messages,
+        add_generation_prompt: true,
+        bos_token: bos,
+        eos_token: eos,
+      });
     },
     tokenId: (token) => tokenizer.token_to_id(token),
     specialIds,

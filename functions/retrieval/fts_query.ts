@@ -44,14 +44,27 @@ export function queryTerms(text: string, options: { stopWords: boolean }): strin
 
 /**
  * An FTS5 MATCH expression of quoted terms joined by OR or AND; undefined when there is no term.
+ * With `phrases` (OR only), each pair of adjacent terms is added as a quoted two-word phrase,
+ * so passages holding the words side by side score higher (a sequential-dependence-style boost).
  *
  * @example
  * ```ts
  * buildMatch(["port", "arlen"], "or"); // '"port" OR "arlen"'
+ * buildMatch(["port", "arlen"], "or", { phrases: true }); // '"port" OR "arlen" OR "port arlen"'
  * ```
  */
-export function buildMatch(terms: readonly string[], join: "or" | "and"): string | undefined {
+export function buildMatch(
+  terms: readonly string[],
+  join: "or" | "and",
+  options: { phrases?: boolean } = {},
+): string | undefined {
+  // Terms come from queryTerms and hold no quote; stripping again keeps this safe on its own.
   const safe = terms.map((t) => t.replaceAll('"', "")).filter((t) => t !== "");
   if (safe.length === 0) return undefined;
-  return safe.map((t) => `"${t}"`).join(join === "or" ? " OR " : " AND ");
+  const parts = safe.map((t) => `"${t}"`);
+  if (join === "and") return parts.join(" AND ");
+  if (options.phrases === true) {
+    for (let i = 0; i + 1 < safe.length; i++) parts.push(`"${safe[i]} ${safe[i + 1]}"`);
+  }
+  return parts.join(" OR ");
 }

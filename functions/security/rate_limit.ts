@@ -6,7 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../http/errors.ts";
-import { type Bucket, type BucketConfig, takeToken, type TakeResult } from "./token_bucket.ts";
+import { type Bucket, type BucketConfig, type TakeResult, takeToken } from "./token_bucket.ts";
 
 /** Where buckets live. */
 export interface RateLimitStore {
@@ -64,7 +64,10 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
         429,
         "rate_limited",
         `Cannot serve request as the client exceeded ${options.config.ratePerSecond} requests per second: retry after ${retryAfter} s`,
-        { headers: { "Retry-After": retryAfter }, details: { retry_after_s: result.retryAfterSeconds } },
+        {
+          headers: { "Retry-After": retryAfter },
+          details: { retry_after_s: result.retryAfterSeconds },
+        },
       );
     }
     await next();

@@ -52,7 +52,11 @@ export function takeToken(
     ? config.burst
     : Math.min(config.burst, bucket.tokens + elapsed * config.ratePerSecond);
   if (tokens >= 1) {
-    return { allowed: true, bucket: { tokens: tokens - 1, updatedMs: nowMs }, retryAfterSeconds: 0 };
+    return {
+      allowed: true,
+      bucket: { tokens: tokens - 1, updatedMs: nowMs },
+      retryAfterSeconds: 0,
+    };
   }
   const retryAfterSeconds = Math.max(1, Math.ceil((1 - tokens) / config.ratePerSecond));
   return { allowed: false, bucket: { tokens, updatedMs: nowMs }, retryAfterSeconds };

@@ -6,7 +6,7 @@
  */
 import type { DocumentInput, DocumentMetadata } from "../../shared/documents.ts";
 import type { Passage } from "../../shared/retrieval.ts";
-import { chunkText, type ChunkOptions, DEFAULT_CHUNK_OPTIONS } from "./chunk.ts";
+import { type ChunkOptions, chunkText, DEFAULT_CHUNK_OPTIONS } from "./chunk.ts";
 import type { Row, SqlDriver } from "./driver.ts";
 import { MIGRATIONS, MIGRATIONS_TABLE } from "./schema.ts";
 import {
@@ -47,7 +47,7 @@ export interface ColumnWeights {
 export interface DocumentStore {
   /** Apply missing migrations; returns the schema version. */
   migrate(): Promise<number>;
-  /** Insert or replace documents (and their passages) in one transaction. */
+  /** Insert or replace documents (and their passages) in one transaction; a repeated id: last wins. */
   upsertMany(
     documents: readonly DocumentInput[],
     nowMs: number,
@@ -113,7 +113,9 @@ export function createDocumentStore(
       return version;
     },
 
-    async upsertMany(documents, nowMs) {
+    async upsertMany(input, nowMs) {
+      // A repeated id within one call: the last occurrence wins, as if ingested in order.
+      const documents = [...new Map(input.map((d) => [d.id, d])).values()];
       const docRows: DocumentRow[] = [];
       const passageRows: PassageRow[] = [];
       for (const doc of documents) {

@@ -72,7 +72,9 @@ export function upsertDocuments(rows: readonly DocumentRow[]): Statement[] {
 export function insertPassages(rows: readonly PassageRow[]): Statement[] {
   const columns = 4;
   return groups(rows, Math.floor(MAX_PARAMS / columns)).map((g) => ({
-    sql: `INSERT INTO passages (doc_id, ord, title, text) VALUES ${placeholders(g.length, columns)}`,
+    sql: `INSERT INTO passages (doc_id, ord, title, text) VALUES ${
+      placeholders(g.length, columns)
+    }`,
     params: g.flatMap((r): SqlValue[] => [r.docId, r.ord, r.title, r.text]),
   }));
 }
@@ -97,7 +99,8 @@ export function countDocuments(): Statement {
 
 /**
  * BM25 search over passages: `bm25()` is lower-is-better, weighted per column (title, text);
- * ties are broken by insertion order so the ranking is deterministic.
+ * ties are broken by insertion order so the ranking is deterministic. The inner query ranks
+ * rowids only, so passage rows are read for the k winners, not for every match.
  */
 export function searchPassages(
   match: string,
@@ -106,12 +109,13 @@ export function searchPassages(
   textWeight: number,
 ): Statement {
   return sql(
-    `SELECT p.doc_id AS doc_id, p.ord AS ord, p.title AS title, p.text AS text,
-      bm25(passages_fts, ?, ?) AS rank
-    FROM passages_fts JOIN passages AS p ON p.id = passages_fts.rowid
-    WHERE passages_fts MATCH ?
-    ORDER BY rank, p.id
-    LIMIT ?`,
+    `SELECT p.doc_id AS doc_id, p.ord AS ord, p.title AS title, p.text AS text, m.rank AS rank
+    FROM (
+      SELECT rowid AS id, bm25(passages_fts, ?, ?) AS rank
+      FROM passages_fts WHERE passages_fts MATCH ?
+      ORDER BY rank, rowid LIMIT ?
+    ) AS m JOIN passages AS p ON p.id = m.id
+    ORDER BY m.rank, m.id`,
     titleWeight,
     textWeight,
     match,

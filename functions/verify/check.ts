@@ -7,7 +7,16 @@
 import type { ArithmeticStep, VerifyArithmeticResponse } from "../../shared/verify.ts";
 import { findAnnotations, findInlineEquations, type FoundEquation } from "./equations.ts";
 import { evaluate } from "./expression.ts";
-import { abs, compare, format, mul, rational, type Rational, sub, unitInPlace } from "./rational.ts";
+import {
+  abs,
+  compare,
+  format,
+  mul,
+  type Rational,
+  rational,
+  sub,
+  unitInPlace,
+} from "./rational.ts";
 
 const PLAIN_DECIMAL = /^-?\d*(?:\.(\d*))?$/;
 
@@ -26,7 +35,11 @@ export function printedDecimals(claimedSource: string): number | null {
  * the last printed decimal is accepted, i.e. |computed - claimed| <= 0.5 * 10^-decimals.
  * With `decimals` null the values must be equal.
  */
-export function matchesClaim(computed: Rational, claimed: Rational, decimals: number | null): boolean {
+export function matchesClaim(
+  computed: Rational,
+  claimed: Rational,
+  decimals: number | null,
+): boolean {
   if (decimals === null) return compare(computed, claimed) === 0;
   const halfUnit = mul(unitInPlace(decimals), rational(1n, 2n));
   return compare(abs(sub(computed, claimed)), halfUnit) <= 0;

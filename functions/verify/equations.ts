@@ -4,6 +4,17 @@
  *
  * @module
  */
+import { evaluate } from "./expression.ts";
+import { equals } from "./rational.ts";
+import {
+  hasOperator,
+  isLoneValue,
+  mathRuns,
+  type MathToken,
+  render,
+  splitSides,
+  trimParens,
+} from "./prose_tokens.ts";
 
 /** One claimed equation found in a text. */
 export interface FoundEquation {
@@ -22,51 +33,62 @@ export interface FoundEquation {
 
 const ANNOTATION = /<<([^<>]*)>>/g;
 
-const LONE_VALUE = /^-?\$?[\d.,]+(?:\s*\/\s*\$?[\d.,]+)?$/;
-/** Normalize prose arithmetic for the parser: drop `$` and thousands commas, map x, ×, ÷. */
+/**
+ * Normalize prose arithmetic for the parser: drop `$` and thousands commas, read "1 1/2"
+ * as (1+1/2), map x, × and ÷.
+ */
 export function normalizeProse(text: string): string {
   return text
     .replace(/\$/g, "")
+    .replace(/(\d+)[ \t]+(\d+\/\d+)/g, "($1+$2)") // mixed number "1 1/2"
     .replace(/(\d),(?=\d{3}(?!\d))/g, "$1")
     .replace(/[xX×]/g, "*")
     .replace(/÷/g, "/")
     .trim();
 }
 
-/** Every `<<expr=result>>` annotation, in order. */
+/** Every `<<expr=result>>` annotation, in order; one without exactly one `=` is malformed. */
 export function findAnnotations(text: string): FoundEquation[] {
   const out: FoundEquation[] = [];
   for (const m of text.matchAll(ANNOTATION)) {
-    const body = m[1] ?? "";
-    const parts = body.split("=");
-    if (parts.length !== 2) {
-      out.push({
-        kind: "annotation",
-        expression: parts[0] ?? "",
-        claimed: parts.slice(1).join("="),
-        expressionSource: parts[0] ?? "",
-        claimedSource: parts.slice(1).join("="),
-        malformed: true,
-      });
-      continue;
-    }
-    const [left = "", right = ""] = parts;
-    out.push({
+    const parts = (m[1] ?? "").split("=");
+    const expression = (parts[0] ?? "").trim();
+    const claimed = parts.slice(1).join("=").trim();
+    const eq: FoundEquation = {
       kind: "annotation",
-      expression: left.trim(),
-      claimed: right.trim(),
-      expressionSource: left.trim(),
-      claimedSource: right.trim(),
-    });
+      expression,
+      claimed,
+      expressionSource: expression,
+      claimedSource: claimed,
+    };
+    out.push(parts.length === 2 ? eq : { ...eq, malformed: true });
   }
   return out;
 }
 
 /**
- * Every inline equation "a op b = c" outside annotations, in order. A chain
- * "a + b = c + d = e" is read as a running computation: each side with an operator is
- * checked against the next side, or against its leading number when the next side is
- * itself an expression that starts with a number.
+ * The claim a side makes about the side before it: the whole side when it is one value or
+ * equals the left value ("8 * 2 + 12 = 16 + 12"), else its leading number when that
+ * equals the left value (a running computation "2 + 3 = 5 + 1 = 6"), else the whole side.
+ */
+function chooseClaim(leftSource: string, right: MathToken[]): MathToken[] {
+  if (isLoneValue(right) || right[0]?.kind !== "num") return right;
+  const left = evaluate(leftSource);
+  const whole = evaluate(normalizeProse(render(right)));
+  if (!left.ok || (whole.ok && equals(whole.value, left.value))) return right;
+  const lead = evaluate(normalizeProse(render(right.slice(0, 1))));
+  return lead.ok && equals(lead.value, left.value) ? right.slice(0, 1) : right;
+}
+
+function isSyntaxError(source: string): boolean {
+  const r = evaluate(source);
+  return !r.ok && r.error === "syntax";
+}
+
+/**
+ * Every inline equation "a op b = c" outside annotations, in order. In a chain
+ * "a + b = c + d = e" each side with an operator is checked against the next side (see
+ * `chooseClaim` for how a next side that is itself an expression is read).
  */
 export function findInlineEquations(text: string): FoundEquation[] {
   // Blank out annotations so "48/2 = <<48/2=24>>24" is not read twice.
@@ -78,14 +100,12 @@ export function findInlineEquations(text: string): FoundEquation[] {
       const left = trimParens(sides[i] ?? []);
       const right = trimParens(sides[i + 1] ?? []);
       if (left.length === 0 || right.length === 0 || !hasOperator(left)) continue;
-      const claimedTokens = isLoneValue(right) || right[0]?.kind !== "num" ? right : right.slice(0, 1);
       const expression = render(left);
-      const claimed = render(claimedTokens);
       const expressionSource = normalizeProse(expression);
+      const claimed = render(chooseClaim(expressionSource, right));
       const claimedSource = normalizeProse(claimed);
-      // Prose that only looks like arithmetic ("5 + = 3") is not an equation.
-      if (evaluate(expressionSource).ok === false && evaluate(expressionSource).error === "syntax") continue;
-      if (evaluate(claimedSource).ok === false && evaluate(claimedSource).error === "syntax") continue;
+      // Prose that only looks like arithmetic ("5 + = 3", "3 - - ") is not an equation.
+      if (isSyntaxError(expressionSource) || isSyntaxError(claimedSource)) continue;
       out.push({ kind: "inline", expression, claimed, expressionSource, claimedSource });
     }
   }

@@ -11,7 +11,7 @@
  */
 import { findAnnotations, findInlineEquations } from "./equations.ts";
 import { checkEquation } from "./check.ts";
-import { MUTATION_KINDS, type MutationKind, mutateClaim } from "./mutations.ts";
+import { mutateClaim, MUTATION_KINDS, type MutationKind } from "./mutations.ts";
 
 /** A rate with its counts. */
 export interface Rate {
@@ -107,7 +107,9 @@ async function main(args: string[]): Promise<void> {
   console.log(`GSM8K arithmetic verifier on ${path}`);
   console.log(`solutions                 ${report.solutions}`);
   console.log(`annotations accepted      ${pct(report.accepted)}`);
-  for (const k of MUTATION_KINDS) console.log(`${k.padEnd(25)} ${pct(report.rejected[k])} rejected`);
+  for (const k of MUTATION_KINDS) {
+    console.log(`${k.padEnd(25)} ${pct(report.rejected[k])} rejected`);
+  }
   console.log(`inline equations ok       ${pct(report.inline)}`);
   for (const f of report.failures.slice(0, 20)) console.log(`  not accepted: ${f}`);
 }

@@ -1,12 +1,13 @@
 /**
  * A small recursive-descent parser and exact evaluator for arithmetic over decimals:
- * digits, `.`, `+ - * /`, parentheses and unary minus/plus. Never `eval`, never throws:
+ * digits, `.`, `+ - * /`, parentheses and unary minus/plus (and Python's floor division
+ * `//`, which GSM8K's calculator understood). Never `eval`, never throws:
  * junk yields `{ ok: false, error: "syntax" }`.
  *
  * Grammar:
  * ```
  * expr    := term (("+" | "-") term)*
- * term    := unary (("*" | "/") unary)*
+ * term    := unary (("*" | "/" | "//") unary)*
  * unary   := ("-" | "+") unary | primary
  * primary := number | "(" expr ")"
  * ```
@@ -17,6 +18,7 @@ import {
   add,
   div,
   DivisionByZeroError,
+  floorDiv,
   mul,
   neg,
   parseDecimal,
@@ -79,8 +81,10 @@ class Parser {
     let left = this.unary();
     for (let op = this.peek(); op === "*" || op === "/"; op = this.peek()) {
       this.pos++;
+      const floor = op === "/" && this.src[this.pos] === "/";
+      if (floor) this.pos++;
       const right = this.unary();
-      left = op === "*" ? mul(left, right) : div(left, right);
+      left = op === "*" ? mul(left, right) : floor ? floorDiv(left, right) : div(left, right);
     }
     return left;
   }

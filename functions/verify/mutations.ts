@@ -5,13 +5,17 @@
  * @module
  */
 import { evaluate } from "./expression.ts";
-import { format, mul, rational, add, equals } from "./rational.ts";
+import { add, equals, format, mul, rational } from "./rational.ts";
 
 /** The mutation kinds measured. */
 export type MutationKind = "off_by_one" | "times_ten" | "swapped_digits";
 
 /** Every mutation kind, in report order. */
-export const MUTATION_KINDS: readonly MutationKind[] = ["off_by_one", "times_ten", "swapped_digits"];
+export const MUTATION_KINDS: readonly MutationKind[] = [
+  "off_by_one",
+  "times_ten",
+  "swapped_digits",
+];
 
 /**
  * Mutate a claimed result as printed. Returns null when the mutation does not apply or

@@ -62,6 +62,17 @@ export function div(a: Rational, b: Rational): Rational {
   return rational(a.num * b.den, a.den * b.num);
 }
 
+/**
+ * floor(a / b), Python's `//`: GSM8K's calculator annotations were evaluated by Python,
+ * and two of them use it (`560//10=56`).
+ */
+export function floorDiv(a: Rational, b: Rational): Rational {
+  const q = div(a, b);
+  let whole = q.num / q.den; // truncates toward zero
+  if (q.num < 0n && whole * q.den !== q.num) whole -= 1n;
+  return rational(whole);
+}
+
 /** -a */
 export function neg(a: Rational): Rational {
   return { num: -a.num, den: a.den };

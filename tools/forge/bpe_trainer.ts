@@ -50,7 +50,9 @@ export function trainByteLevelBpe(options: BpeTrainingOptions): TrainedBpe {
   }
   if (new Set(specialTokens).size !== specialTokens.length) {
     throw new TokenizerTrainingError(
-      `Cannot train tokenizer as 'specialTokens' must be unique: current value is ${JSON.stringify(specialTokens)}`,
+      `Cannot train tokenizer as 'specialTokens' must be unique: current value is ${
+        JSON.stringify(specialTokens)
+      }`,
     );
   }
   const vocab = new Map<string, number>();
@@ -59,7 +61,10 @@ export function trainByteLevelBpe(options: BpeTrainingOptions): TrainedBpe {
   // Distinct words with their counts; each word is a list of current symbols.
   const counts = new Map<string, number>();
   for (const word of byteLevelWords(text, alphabet)) counts.set(word, (counts.get(word) ?? 0) + 1);
-  const words = [...counts.entries()].map(([word, count]) => ({ symbols: Array.from(word), count }));
+  const words = [...counts.entries()].map(([word, count]) => ({
+    symbols: Array.from(word),
+    count,
+  }));
 
   const merges: [string, string][] = [];
   while (vocab.size < vocabSize) {

@@ -91,7 +91,9 @@ export function parseForgeArgs(argv: readonly string[]): ForgeArgs {
   }
   const args = parsed.data;
   if ((args.fromSafetensors === undefined) !== (args.config === undefined)) {
-    throw new ForgeUsageError("Cannot run forge as '--from-safetensors' and '--config' go together");
+    throw new ForgeUsageError(
+      "Cannot run forge as '--from-safetensors' and '--config' go together",
+    );
   }
   if (args.fromSafetensors !== undefined && args.out === undefined) {
     throw new ForgeUsageError("Cannot run forge as '--out' is required with '--from-safetensors'");

@@ -40,7 +40,8 @@ export const LlamaConfig = z.object({
     ctx.addIssue({
       code: "custom",
       path: ["num_key_value_heads"],
-      message: `must divide num_attention_heads (${config.num_attention_heads}): current value is ${config.num_key_value_heads}`,
+      message:
+        `must divide num_attention_heads (${config.num_attention_heads}): current value is ${config.num_key_value_heads}`,
     });
   }
   if (config.head_dim % 2 !== 0) {
@@ -56,7 +57,8 @@ export const LlamaConfig = z.object({
       ctx.addIssue({
         code: "custom",
         path: ["vocab_size"],
-        message: `must exceed every special token id (${id}): current value is ${config.vocab_size}`,
+        message:
+          `must exceed every special token id (${id}): current value is ${config.vocab_size}`,
       });
     }
   }
@@ -90,7 +92,9 @@ export function parseLlamaConfig(value: unknown): LlamaConfig {
   const current = lookup(input, issue?.path ?? []);
   const message = issue?.message ?? "is invalid";
   throw new ModelConfigError(
-    `Cannot load model config as '${field}' ${message.startsWith("must") ? message : `is invalid (${message})`}` +
+    `Cannot load model config as '${field}' ${
+      message.startsWith("must") ? message : `is invalid (${message})`
+    }` +
       (message.includes("current value") ? "" : `: current value is ${JSON.stringify(current)}`),
   );
 }

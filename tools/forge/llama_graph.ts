@@ -15,8 +15,15 @@
  */
 import { GraphBuilder, int } from "./onnx_builder.ts";
 import type { LlamaConfig } from "./llama_config.ts";
-import { validateLlamaWeights, type LlamaWeights } from "./weights.ts";
-import { attention, type LlamaGraphContext, linear, mlp, rmsNorm, rotaryTables } from "./llama_layers.ts";
+import { type LlamaWeights, validateLlamaWeights } from "./weights.ts";
+import {
+  attention,
+  linear,
+  type LlamaGraphContext,
+  mlp,
+  rmsNorm,
+  rotaryTables,
+} from "./llama_layers.ts";
 
 /** ONNX opset of forged models. */
 export const LLAMA_OPSET = 17;
@@ -52,8 +59,10 @@ export function buildLlamaOnnx(config: LlamaConfig, weights: LlamaWeights): Uint
 
   const embed = ctx.weights.get("model.embed_tokens.weight")!;
   b.initializer("model.embed_tokens.weight", embed.data, embed.shape);
-  let hidden = b.scoped("model/embed_tokens", () =>
-    b.op("Gather", ["model.embed_tokens.weight", inputIds], { axis: int(0) })); // [batch, seq, hidden]
+  let hidden = b.scoped(
+    "model/embed_tokens",
+    () => b.op("Gather", ["model.embed_tokens.weight", inputIds], { axis: int(0) }),
+  ); // [batch, seq, hidden]
   const maskBias = b.scoped("model/mask", () => attentionBias(b, inputIds, attentionMask));
   const rotary = b.scoped("model/rotary_emb", () => rotaryTables(ctx, positionIds));
 
@@ -69,8 +78,10 @@ export function buildLlamaOnnx(config: LlamaConfig, weights: LlamaWeights): Uint
       return b.op("Add", [residual, mlp(ctx, normed2, i)]); // [batch, seq, hidden]
     });
   }
-  const logits = b.scoped("lm_head", () =>
-    linear(ctx, rmsNorm(ctx, hidden, "model.norm.weight"), "lm_head")); // [batch, seq, vocab]
+  const logits = b.scoped(
+    "lm_head",
+    () => linear(ctx, rmsNorm(ctx, hidden, "model.norm.weight"), "lm_head"),
+  ); // [batch, seq, vocab]
 
   b.output("logits", logits, "float32", [BATCH, SEQ, config.vocab_size]);
   const presentDims = [BATCH, config.num_key_value_heads, TOTAL, config.head_dim];

@@ -7,7 +7,7 @@
  * @module
  */
 import { FORGE_USAGE, type ForgeArgs, parseForgeArgs } from "./cli_args.ts";
-import { forgeFixtureSet, fixtureTokenizer } from "./fixtures.ts";
+import { fixtureTokenizer, forgeFixtureSet } from "./fixtures.ts";
 import { parseLlamaConfig } from "./llama_config.ts";
 import { type ForgedSet, forgeModelSet, type SharedTokenizer } from "./model_set.ts";
 import { writeFileSet } from "./model_folder.ts";
@@ -24,18 +24,22 @@ export interface ForgeSummary {
 }
 
 /**
- * Run the forge with command-line flags and return the summary.
+ * Run the forge with command-line flags and return the summary; `log` receives stdout
+ * lines (console.log by default).
  *
  * @example
  * ```ts
- * const summary = await runForge(["--out", "/tmp/fixtures"]);
+ * const summary = await runForge(["--out", "/tmp/fixtures"], () => {});
  * ```
  */
-export async function runForge(argv: readonly string[]): Promise<ForgeSummary | undefined> {
+export async function runForge(
+  argv: readonly string[],
+  log: (line: string) => void = console.log,
+): Promise<ForgeSummary | undefined> {
   const started = performance.now();
   const args = parseForgeArgs(argv);
   if (args.help) {
-    console.log(FORGE_USAGE);
+    log(FORGE_USAGE);
     return undefined;
   }
   const out = args.out ?? "models/fixtures";
@@ -54,12 +58,12 @@ export async function runForge(argv: readonly string[]): Promise<ForgeSummary | 
     })),
   };
   if (args.json) {
-    console.log(JSON.stringify(summary));
+    log(JSON.stringify(summary));
   } else {
     for (const m of summary.models) {
-      console.log(`${out}/${m.name}: ${m.parameters} parameters, onnx ${m.onnx_bytes} bytes`);
+      log(`${out}/${m.name}: ${m.parameters} parameters, onnx ${m.onnx_bytes} bytes`);
     }
-    console.log(`forged in ${summary.wall_ms} ms`);
+    log(`forged in ${summary.wall_ms} ms`);
   }
   return summary;
 }

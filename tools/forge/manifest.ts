@@ -69,7 +69,11 @@ export async function manifestModel(
 ): Promise<ManifestModel> {
   const entries: ManifestFile[] = [];
   for (const [path, bytes] of files) {
-    entries.push({ path: `${folder}/${path}`, sha256: await sha256Hex(bytes), bytes: bytes.length });
+    entries.push({
+      path: `${folder}/${path}`,
+      sha256: await sha256Hex(bytes),
+      bytes: bytes.length,
+    });
   }
   return { name, path: folder, parameters: llamaParameterCount(config), config, files: entries };
 }

@@ -7,7 +7,7 @@
  */
 import type { LlamaConfig } from "./llama_config.ts";
 import { buildLlamaOnnx } from "./llama_graph.ts";
-import { llamaWeightsToSafetensors, type LlamaWeights } from "./weights.ts";
+import { type LlamaWeights, llamaWeightsToSafetensors } from "./weights.ts";
 
 /** Relative path (forward slashes) -> file bytes, in insertion order. */
 export type FileSet = Map<string, Uint8Array>;

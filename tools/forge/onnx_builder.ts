@@ -111,7 +111,9 @@ export class GraphBuilder {
 
   /** Declare a graph output; `value` is renamed to `name` through an Identity if needed. */
   output(name: string, value: string, type: ElemType, dims: readonly Dim[]): void {
-    if (value !== name) this.op("Identity", [value], {}, { name: `${name}_identity`, outputs: [name] });
+    if (value !== name) {
+      this.op("Identity", [value], {}, { name: `${name}_identity`, outputs: [name] });
+    }
     this.#outputs.push(valueInfo(name, type, dims));
   }
 
@@ -133,7 +135,9 @@ export class GraphBuilder {
     const key = `i64:${dims.join("x")}:${values.join(",")}`;
     const cached = this.#constants.get(key);
     if (cached !== undefined) return cached;
-    const name = this.#claim(`const_i64_${dims.join("x")}_${values.join("_").replaceAll("-", "m")}`);
+    const name = this.#claim(
+      `const_i64_${dims.join("x")}_${values.join("_").replaceAll("-", "m")}`,
+    );
     const raw = new Uint8Array(values.length * 8);
     const view = new DataView(raw.buffer);
     values.forEach((v, i) => view.setBigInt64(8 * i, BigInt(v), true));
@@ -207,7 +211,9 @@ export class GraphBuilder {
         output: this.#outputs,
       },
     });
-    return onnx.ModelProto.encode(model).finish();
+    const bytes = onnx.ModelProto.encode(model).finish();
+    // protobufjs returns a Node Buffer under Deno; hand out a plain view of the same memory.
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   #claim(name: string): string {
@@ -224,13 +230,19 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, type: ElemType, dims: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
+function valueInfo(
+  name: string,
+  type: ElemType,
+  dims: readonly Dim[],
+): onnxProto.onnx.IValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
         elemType: ELEM_TYPE[type],
-        shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
+        shape: {
+          dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })),
+        },
       },
     },
   };

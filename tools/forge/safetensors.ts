@@ -66,7 +66,11 @@ export function writeSafetensors(
       );
     }
     const size = tensor.data.length * 4;
-    header[name] = { dtype: "F32", shape: [...tensor.shape], data_offsets: [offset, offset + size] };
+    header[name] = {
+      dtype: "F32",
+      shape: [...tensor.shape],
+      data_offsets: [offset, offset + size],
+    };
     offset += size;
   }
   let headerText = JSON.stringify(header);
@@ -150,7 +154,9 @@ function decodeEntry(
   const count = shapeSize(entry.shape);
   if (end - begin !== count * width || dataStart + end > view.byteLength) {
     throw new SafetensorsError(
-      `Cannot read tensor '${name}' as 'data_offsets' must span ${count * width} bytes inside the file: current value is [${begin}, ${end}]`,
+      `Cannot read tensor '${name}' as 'data_offsets' must span ${
+        count * width
+      } bytes inside the file: current value is [${begin}, ${end}]`,
     );
   }
   const data = new Float32Array(count);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type TrainedBpe, trainByteLevelBpe } from "./bpe_trainer.ts";
+import { trainByteLevelBpe, type TrainedBpe } from "./bpe_trainer.ts";
 
 /** End of text; also used as padding. */
 export const ENDOFTEXT = "<|endoftext|>";
@@ -53,7 +53,11 @@ export interface ChatMlTokenizerOptions {
  */
 export function trainChatMlTokenizer(options: ChatMlTokenizerOptions): ChatMlTokenizer {
   const specialTokens = [ENDOFTEXT, IM_START, IM_END, ...(options.extraSpecialTokens ?? [])];
-  const bpe = trainByteLevelBpe({ text: options.text, vocabSize: options.vocabSize, specialTokens });
+  const bpe = trainByteLevelBpe({
+    text: options.text,
+    vocabSize: options.vocabSize,
+    specialTokens,
+  });
   const id = (token: string) => bpe.vocab.get(token)!;
   return {
     bpe,
@@ -91,8 +95,18 @@ export function tokenizerJson(bpe: TrainedBpe): Record<string, unknown> {
     padding: null,
     added_tokens: bpe.specialTokens.map((t) => addedToken(t, bpe.vocab.get(t)!)),
     normalizer: null,
-    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: false },
+    pre_tokenizer: {
+      type: "ByteLevel",
+      add_prefix_space: false,
+      trim_offsets: true,
+      use_regex: true,
+    },
+    post_processor: {
+      type: "ByteLevel",
+      add_prefix_space: false,
+      trim_offsets: false,
+      use_regex: false,
+    },
     decoder: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
     model: {
       type: "BPE",

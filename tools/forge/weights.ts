@@ -13,11 +13,15 @@ import { type F32Tensor, readSafetensors, shapeSize, writeSafetensors } from "./
 export type LlamaWeights = ReadonlyMap<string, F32Tensor>;
 
 /** How a tensor is initialized by {@link initLlamaWeights}. */
-type InitKind = "embedding" | "projection" | "norm";
+export type InitKind = "embedding" | "projection" | "norm";
 
-interface TensorSpec {
+/** One tensor a Llama model needs. */
+export interface TensorSpec {
+  /** Hugging Face tensor name. */
   readonly name: string;
+  /** HF layout shape ([out, in] for linear weights). */
   readonly shape: readonly number[];
+  /** Initialization family used by {@link initLlamaWeights}. */
   readonly init: InitKind;
 }
 

@@ -85,15 +85,20 @@ export class DexieModelCache implements ModelFileCache {
     this.#db.version(1).stores({ entries: "&key, url, storedAt", blobs: "&key" });
     this.#entries = this.#db.table("entries");
     this.#blobs = this.#db.table("blobs");
-    this.#storage = options.storage ?? (globalThis.navigator as { storage?: StorageLike } | undefined)?.storage;
+    this.#storage = options.storage ??
+      (globalThis.navigator as { storage?: StorageLike } | undefined)?.storage;
     this.#now = options.now ?? Date.now;
   }
 
   /** The bytes stored for exactly this key, or undefined (also for a damaged entry). */
   async get(key: FileKey): Promise<Uint8Array | undefined> {
     const k = cacheKey(key);
-    const [entry, blob] = await this.#db.transaction("r", this.#entries, this.#blobs, () =>
-      Promise.all([this.#entries.get(k), this.#blobs.get(k)]));
+    const [entry, blob] = await this.#db.transaction(
+      "r",
+      this.#entries,
+      this.#blobs,
+      () => Promise.all([this.#entries.get(k), this.#blobs.get(k)]),
+    );
     if (entry === undefined || blob === undefined) return undefined;
     if (blob.bytes.byteLength !== entry.byteLength) return undefined;
     if (key.size !== null && blob.bytes.byteLength !== key.size) return undefined;
@@ -127,7 +132,9 @@ export class DexieModelCache implements ModelFileCache {
       if (!isQuotaError(err)) throw err;
       const usage = await this.#usageText();
       throw new StorageQuotaError(
-        `Cannot cache model file '${fileName(key.url)}' (${bytes.byteLength} bytes) as the browser refused the write: storage quota exceeded${usage}`,
+        `Cannot cache model file '${
+          fileName(key.url)
+        }' (${bytes.byteLength} bytes) as the browser refused the write: storage quota exceeded${usage}`,
         { cause: err },
       );
     }
@@ -171,7 +178,9 @@ export class DexieModelCache implements ModelFileCache {
     const free = Math.max(0, quota - usage);
     if (size > free) {
       throw new StorageQuotaError(
-        `Cannot cache model file '${fileName(key.url)}' (${size} bytes) as browser storage is full: usage ${usage} of quota ${quota} bytes leaves ${free} bytes free (from ${key.url})`,
+        `Cannot cache model file '${
+          fileName(key.url)
+        }' (${size} bytes) as browser storage is full: usage ${usage} of quota ${quota} bytes leaves ${free} bytes free (from ${key.url})`,
       );
     }
   }
@@ -179,7 +188,9 @@ export class DexieModelCache implements ModelFileCache {
   async #usageText(): Promise<string> {
     try {
       const e = await this.#storage?.estimate();
-      return e?.usage !== undefined && e.quota !== undefined ? ` (usage ${e.usage} of quota ${e.quota} bytes)` : "";
+      return e?.usage !== undefined && e.quota !== undefined
+        ? ` (usage ${e.usage} of quota ${e.quota} bytes)`
+        : "";
     } catch {
       return "";
     }

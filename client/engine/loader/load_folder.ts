@@ -14,7 +14,13 @@ import { type ProgressListener, ProgressTracker } from "./progress.ts";
 export const ModelSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("url"), url: z.string().min(1) }),
   z.object({ kind: z.literal("path"), path: z.string().min(1) }),
-  z.object({ kind: z.literal("bytes"), files: z.record(z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be a Uint8Array")) }),
+  z.object({
+    kind: z.literal("bytes"),
+    files: z.record(
+      z.string(),
+      z.custom<Uint8Array>((v) => v instanceof Uint8Array, "must be a Uint8Array"),
+    ),
+  }),
 ]);
 /** Where a model folder comes from. */
 export type ModelSource = z.infer<typeof ModelSource>;
@@ -38,7 +44,10 @@ export interface LoadOptions {
  * const files = await loadModelFolder({ kind: "path", path: "models/fixtures/target" });
  * ```
  */
-export async function loadModelFolder(source: ModelSource, options: LoadOptions = {}): Promise<ModelFiles> {
+export async function loadModelFolder(
+  source: ModelSource,
+  options: LoadOptions = {},
+): Promise<ModelFiles> {
   const dtype = options.dtype ?? "fp32";
   const { required, optional } = folderFiles(dtype);
   const all = [...required, ...optional];
@@ -76,7 +85,10 @@ async function readLocal(
     } catch (cause) {
       if (!(cause instanceof Deno.errors.NotFound)) throw cause;
       if (required.includes(f)) {
-        throw new ModelLoadError(`Cannot load model from '${dir}' as required file '${f}' is missing`, { cause });
+        throw new ModelLoadError(
+          `Cannot load model from '${dir}' as required file '${f}' is missing`,
+          { cause },
+        );
       }
       tracker.setTotal(f, 0);
     }
@@ -104,12 +116,19 @@ async function readRemote(
   const keys = new Map<string, FileKey | null>();
   await Promise.all(files.map(async (f) => {
     const url = new URL(f, root).href;
-    const res = await doFetch(url, { method: "HEAD", ...(options.signal ? { signal: options.signal } : {}) })
+    const res = await doFetch(url, {
+      method: "HEAD",
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
       .catch((cause) => {
         throw new ModelLoadError(`Cannot load model file '${url}': ${String(cause)}`, { cause });
       });
     if (res.status === 404) {
-      if (required.includes(f)) throw new ModelLoadError(`Cannot load model as required file '${url}' is missing (HTTP 404)`);
+      if (required.includes(f)) {
+        throw new ModelLoadError(
+          `Cannot load model as required file '${url}' is missing (HTTP 404)`,
+        );
+      }
       keys.set(f, null);
       tracker.setTotal(f, 0);
       return;
@@ -149,7 +168,9 @@ async function download(
 ): Promise<Uint8Array> {
   const res = await doFetch(url, signal ? { signal } : {});
   if (!res.ok || res.body === null) {
-    throw new ModelLoadError(`Cannot load model file '${url}': HTTP ${res.status} ${res.statusText}`);
+    throw new ModelLoadError(
+      `Cannot load model file '${url}': HTTP ${res.status} ${res.statusText}`,
+    );
   }
   const chunks: Uint8Array[] = [];
   let loaded = 0;

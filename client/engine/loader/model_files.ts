@@ -24,12 +24,18 @@ export const OPTIONAL_FILES = ["generation_config.json"] as const;
 
 /** The list of files to fetch for a dtype, required first. */
 export function folderFiles(dtype: ModelDtype): { required: string[]; optional: string[] } {
-  return { required: [...REQUIRED_FILES, ONNX_FILE_BY_DTYPE[dtype]], optional: [...OPTIONAL_FILES] };
+  return {
+    required: [...REQUIRED_FILES, ONNX_FILE_BY_DTYPE[dtype]],
+    optional: [...OPTIONAL_FILES],
+  };
 }
 
 /** tokenizer_config.json fields the engine reads. */
 export const TokenizerConfig = z.looseObject({
-  chat_template: z.union([z.string(), z.array(z.object({ name: z.string(), template: z.string() }))])
+  chat_template: z.union([
+    z.string(),
+    z.array(z.object({ name: z.string(), template: z.string() })),
+  ])
     .nullable().optional(),
   bos_token: z.union([z.string(), z.object({ content: z.string() })]).nullable().optional(),
   eos_token: z.union([z.string(), z.object({ content: z.string() })]).nullable().optional(),
@@ -54,12 +60,17 @@ export interface ModelFiles {
  * Parse raw folder files (path -> bytes) into {@link ModelFiles}, naming the file and the
  * problem on failure.
  */
-export function parseModelFiles(raw: ReadonlyMap<string, Uint8Array>, dtype: ModelDtype): ModelFiles {
+export function parseModelFiles(
+  raw: ReadonlyMap<string, Uint8Array>,
+  dtype: ModelDtype,
+): ModelFiles {
   const { required } = folderFiles(dtype);
   for (const name of required) {
     if (!raw.has(name)) {
       throw new ModelLoadError(
-        `Cannot load model as required file '${name}' is missing: found ${[...raw.keys()].map((k) => `'${k}'`).join(", ") || "no files"}`,
+        `Cannot load model as required file '${name}' is missing: found ${
+          [...raw.keys()].map((k) => `'${k}'`).join(", ") || "no files"
+        }`,
       );
     }
   }
@@ -77,7 +88,9 @@ export function parseModelFiles(raw: ReadonlyMap<string, Uint8Array>, dtype: Mod
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ModelLoadError(
-        `Cannot load model as '${name}' field '${issue?.path.join(".") ?? ""}' is invalid: ${issue?.message ?? "unknown"}`,
+        `Cannot load model as '${name}' field '${issue?.path.join(".") ?? ""}' is invalid: ${
+          issue?.message ?? "unknown"
+        }`,
         { cause: parsed.error },
       );
     }
@@ -87,7 +100,9 @@ export function parseModelFiles(raw: ReadonlyMap<string, Uint8Array>, dtype: Mod
   for (const [k, v] of raw) sizes[k] = v.byteLength;
   return {
     config: schema("config.json", DecoderConfig),
-    generationConfig: raw.has("generation_config.json") ? schema("generation_config.json", GenerationConfig) : undefined,
+    generationConfig: raw.has("generation_config.json")
+      ? schema("generation_config.json", GenerationConfig)
+      : undefined,
     tokenizerJson: json("tokenizer.json"),
     tokenizerConfig: schema("tokenizer_config.json", TokenizerConfig),
     onnx: raw.get(ONNX_FILE_BY_DTYPE[dtype]) as Uint8Array,

@@ -48,7 +48,7 @@ export function expShiftedInto(logits: Float32Array, out: Float32Array): number 
   }
   for (let i = 0; i < logits.length; i++) {
     const l = logits[i]!;
-    const w = l === l ? Math.exp(l - max) : 0; // l !== l only for NaN
+    const w = l > -Infinity ? Math.exp(l - max) : 0; // masked and NaN logits skip the exp
     out[i] = w;
     total += out[i]!; // the stored float32 value, so the sum matches what samplers walk
   }

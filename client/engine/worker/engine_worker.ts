@@ -19,7 +19,9 @@ export interface EngineWorkerOptions {
 }
 
 /** wasm threads: all cores when the page is cross-origin isolated (SharedArrayBuffer), else 1. */
-export function wasmThreads(scope: { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } }): number {
+export function wasmThreads(
+  scope: { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } },
+): number {
   if (scope.crossOriginIsolated !== true) return 1;
   return Math.max(1, Math.min(8, scope.navigator?.hardwareConcurrency ?? 1));
 }
@@ -43,7 +45,8 @@ export function startEngineWorker(scope: MessageEndpoint, options: EngineWorkerO
 
 // Start only when this file is a worker's entry (onnxruntime's own pthread workers are named
 // "em-pthread" and must not serve an engine); importing it elsewhere has no effect.
-const isWorker = typeof WorkerGlobalScope !== "undefined" && globalThis instanceof WorkerGlobalScope;
+const isWorker = typeof WorkerGlobalScope !== "undefined" &&
+  globalThis instanceof WorkerGlobalScope;
 if (isWorker && !(globalThis as { name?: string }).name?.startsWith("em-pthread")) {
   startEngineWorker(globalThis as unknown as MessageEndpoint);
 }

@@ -51,9 +51,18 @@ export function toWireError(err: unknown): WireError {
 /** Rebuild an error with its original class when known (else a plain Error with the name kept). */
 export function fromWireError(wire: WireError): Error {
   const Ctor = ENGINE_ERRORS[wire.name] ?? Error;
-  const cause = wire.cause === undefined ? undefined : Object.assign(new Error(wire.cause.message), { name: wire.cause.name });
+  const cause = wire.cause === undefined
+    ? undefined
+    : Object.assign(new Error(wire.cause.message), { name: wire.cause.name });
   const err = new Ctor(wire.message);
-  if (cause !== undefined) Object.defineProperty(err, "cause", { value: cause, enumerable: false, configurable: true, writable: true });
+  if (cause !== undefined) {
+    Object.defineProperty(err, "cause", {
+      value: cause,
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  }
   if (err.name !== wire.name) err.name = wire.name;
   return err;
 }

@@ -20,7 +20,13 @@ import {
 import { asyncQueue } from "../async_queue.ts";
 import type { EngineInitInput } from "../init.ts";
 import type { LoadProgress } from "../loader/progress.ts";
-import { FromWorker, fromWireError, type MessageEndpoint, type Method, type ToWorker } from "./protocol.ts";
+import {
+  fromWireError,
+  FromWorker,
+  type MessageEndpoint,
+  type Method,
+  type ToWorker,
+} from "./protocol.ts";
 
 interface Pending {
   onResult(payload: unknown): void;
@@ -78,13 +84,23 @@ export async function connectWorkerEngine(
     options?.signal?.addEventListener("abort", () => post({ kind: "abort", id }), { once: true });
   };
 
-  function call<T>(method: Method, payload: unknown, schema: z.ZodType<T>, options?: CallOptions, progress?: (p: LoadProgress) => void): Promise<T> {
+  function call<T>(
+    method: Method,
+    payload: unknown,
+    schema: z.ZodType<T>,
+    options?: CallOptions,
+    progress?: (p: LoadProgress) => void,
+  ): Promise<T> {
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, {
         onResult: (payload) => {
           const r = schema.safeParse(payload);
-          r.success ? resolve(r.data) : reject(new TypeError(`Malformed '${method}' response from the engine worker: ${r.error.message}`));
+          r.success ? resolve(r.data) : reject(
+            new TypeError(
+              `Malformed '${method}' response from the engine worker: ${r.error.message}`,
+            ),
+          );
         },
         onChunk: () => {},
         onEnd: () => resolve(undefined as T),
@@ -103,7 +119,9 @@ export async function connectWorkerEngine(
       onResult: () => q.end(),
       onChunk: (payload) => {
         const r = ChatCompletionChunk.safeParse(payload);
-        r.success ? q.push(r.data) : q.fail(new TypeError(`Malformed chunk from the engine worker: ${r.error.message}`));
+        r.success
+          ? q.push(r.data)
+          : q.fail(new TypeError(`Malformed chunk from the engine worker: ${r.error.message}`));
       },
       onEnd: () => q.end(),
       onProgress: () => {},

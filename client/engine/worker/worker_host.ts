@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Engine, ChatCompletionRequest, GenerateRequest } from "../api.ts";
+import { ChatCompletionRequest, type Engine, GenerateRequest } from "../api.ts";
 import { EngineStateError, InvalidRequestError } from "../errors.ts";
 import { EngineInit } from "../init.ts";
 import type { LoadProgress } from "../loader/progress.ts";
@@ -12,13 +12,19 @@ import { type FromWorker, type MessageEndpoint, toWireError, ToWorker } from "./
 import { z } from "zod";
 
 /** Creates the engine inside the worker. */
-export type EngineFactory = (init: EngineInit, onProgress: (p: LoadProgress) => void) => Promise<Engine>;
+export type EngineFactory = (
+  init: EngineInit,
+  onProgress: (p: LoadProgress) => void,
+) => Promise<Engine>;
 
 function parse<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
   const r = schema.safeParse(payload);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new InvalidRequestError(`Invalid ${what}: '${i?.path.join(".") ?? ""}' ${i?.message ?? ""}`, { cause: r.error });
+    throw new InvalidRequestError(
+      `Invalid ${what}: '${i?.path.join(".") ?? ""}' ${i?.message ?? ""}`,
+      { cause: r.error },
+    );
   }
   return r.data;
 }
@@ -36,7 +42,9 @@ export function serveEngine(scope: MessageEndpoint, factory: EngineFactory): voi
   const aborts = new Map<number, AbortController>();
   const send = (m: FromWorker) => scope.postMessage(m);
   const need = (): Engine => {
-    if (engine === undefined) throw new EngineStateError("Cannot run as no model is loaded: call load first");
+    if (engine === undefined) {
+      throw new EngineStateError("Cannot run as no model is loaded: call load first");
+    }
     return engine;
   };
   scope.addEventListener("message", async (event: MessageEvent) => {
@@ -63,17 +71,29 @@ export function serveEngine(scope: MessageEndpoint, factory: EngineFactory): voi
         case "chat": {
           const req = parse(ChatCompletionRequest, msg.payload, "chat completion request");
           if (req.stream === true) {
-            const stream = await need().chat.completions.create({ ...req, stream: true }, { signal: ctrl.signal });
+            const stream = await need().chat.completions.create({ ...req, stream: true }, {
+              signal: ctrl.signal,
+            });
             for await (const chunk of stream) send({ kind: "chunk", id, payload: chunk });
             send({ kind: "end", id });
           } else {
-            send({ kind: "result", id, payload: await need().chat.completions.create({ ...req, stream: false }, { signal: ctrl.signal }) });
+            send({
+              kind: "result",
+              id,
+              payload: await need().chat.completions.create({ ...req, stream: false }, {
+                signal: ctrl.signal,
+              }),
+            });
           }
           break;
         }
         case "generate": {
           const reqs = parse(z.array(GenerateRequest), msg.payload, "generate requests");
-          send({ kind: "result", id, payload: await need().generate(reqs, { signal: ctrl.signal }) });
+          send({
+            kind: "result",
+            id,
+            payload: await need().generate(reqs, { signal: ctrl.signal }),
+          });
           break;
         }
         case "info":

@@ -10,12 +10,21 @@ Deno.test({
   fn: async () => {
     const engine = await fixtureEngine("target", "wasm");
     try {
-      const done = await engine.chat.completions.create({ messages, max_tokens: 16, temperature: 0 });
+      const done = await engine.chat.completions.create({
+        messages,
+        max_tokens: 16,
+        temperature: 0,
+      });
       ChatCompletion.parse(done);
       assert.equal(done.choices.length, 1);
       assert.equal(done.choices[0]!.finish_reason, "length");
       assert.equal(done.usage.completion_tokens, 16);
-      const stream = await engine.chat.completions.create({ messages, max_tokens: 16, temperature: 0, stream: true });
+      const stream = await engine.chat.completions.create({
+        messages,
+        max_tokens: 16,
+        temperature: 0,
+        stream: true,
+      });
       const chunks: ChatCompletionChunk[] = [];
       for await (const c of stream) chunks.push(ChatCompletionChunk.parse(c));
       assert.equal(chunks[0]!.choices[0]!.delta.role, "assistant");
@@ -52,19 +61,33 @@ Deno.test({
 });
 
 Deno.test({
-  name: "stop strings end the text before the stop string with finish_reason stop, in stream and not",
+  name:
+    "stop strings end the text before the stop string with finish_reason stop, in stream and not",
   ...ortTest,
   fn: async () => {
     const engine = await fixtureEngine("target", "wasm");
     try {
-      const full = (await engine.chat.completions.create({ messages, max_tokens: 24, temperature: 0 })).choices[0]!
-        .message.content;
+      const full =
+        (await engine.chat.completions.create({ messages, max_tokens: 24, temperature: 0 }))
+          .choices[0]!
+          .message.content;
       const stop = full.slice(10, 13);
       const cut = full.indexOf(stop);
-      const r = await engine.chat.completions.create({ messages, max_tokens: 24, temperature: 0, stop: [stop] });
+      const r = await engine.chat.completions.create({
+        messages,
+        max_tokens: 24,
+        temperature: 0,
+        stop: [stop],
+      });
       assert.equal(r.choices[0]!.message.content, full.slice(0, cut));
       assert.equal(r.choices[0]!.finish_reason, "stop");
-      const stream = await engine.chat.completions.create({ messages, max_tokens: 24, temperature: 0, stop, stream: true });
+      const stream = await engine.chat.completions.create({
+        messages,
+        max_tokens: 24,
+        temperature: 0,
+        stop,
+        stream: true,
+      });
       let text = "";
       for await (const c of stream) text += c.choices[0]?.delta.content ?? "";
       assert.equal(text, full.slice(0, cut));
@@ -80,7 +103,12 @@ Deno.test({
   fn: async () => {
     const engine = await fixtureEngine("target", "wasm");
     try {
-      const [greedy] = await engine.generate([{ id: "g", prompt: "The river", max_tokens: 1, temperature: 0 }]);
+      const [greedy] = await engine.generate([{
+        id: "g",
+        prompt: "The river",
+        max_tokens: 1,
+        temperature: 0,
+      }]);
       const [scored] = await engine.generate([{
         id: "s",
         prompt: "The river",
@@ -92,7 +120,10 @@ Deno.test({
       const s = scored!.scores!;
       const total = Object.values(s).reduce((a, b) => a + b, 0);
       assert.ok(total > 0 && total < 1, `sum ${total}`);
-      assert.ok(Math.exp(scored!.token_logprobs[0]!) >= Math.max(...Object.values(s)), "greedy token is most likely");
+      assert.ok(
+        Math.exp(scored!.token_logprobs[0]!) >= Math.max(...Object.values(s)),
+        "greedy token is most likely",
+      );
     } finally {
       await engine.dispose();
     }
@@ -106,14 +137,23 @@ Deno.test({
     const engine = await fixtureEngine("target", "wasm");
     try {
       const ctrl = new AbortController();
-      const stream = await engine.chat.completions.create({ messages, max_tokens: 400, temperature: 0, stream: true }, {
+      const stream = await engine.chat.completions.create({
+        messages,
+        max_tokens: 400,
+        temperature: 0,
+        stream: true,
+      }, {
         signal: ctrl.signal,
       });
       let n = 0;
       await assert.rejects(async () => {
         for await (const _ of stream) if (++n === 5) ctrl.abort();
       }, (e: Error) => e.name === "GenerationAbortedError");
-      const after = await engine.chat.completions.create({ messages, max_tokens: 4, temperature: 0 });
+      const after = await engine.chat.completions.create({
+        messages,
+        max_tokens: 4,
+        temperature: 0,
+      });
       assert.equal(after.usage.completion_tokens, 4);
       assert.equal((await engine.stats()).active, 0);
     } finally {

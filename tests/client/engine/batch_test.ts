@@ -12,7 +12,12 @@ const PROMPTS = [
 ];
 
 function requests(maxTokens: (i: number) => number): GenerateRequest[] {
-  return PROMPTS.map((prompt, i) => ({ id: `r${i}`, prompt, max_tokens: maxTokens(i), temperature: 0 }));
+  return PROMPTS.map((prompt, i) => ({
+    id: `r${i}`,
+    prompt,
+    max_tokens: maxTokens(i),
+    temperature: 0,
+  }));
 }
 
 async function singles(engine: Engine, reqs: GenerateRequest[]): Promise<number[][]> {
@@ -22,7 +27,8 @@ async function singles(engine: Engine, reqs: GenerateRequest[]): Promise<number[
 }
 
 Deno.test({
-  name: "each row of a padded batch generates exactly what it generates alone at temperature 0 (wasm)",
+  name:
+    "each row of a padded batch generates exactly what it generates alone at temperature 0 (wasm)",
   ...ortTest,
   fn: async () => {
     const engine = await fixtureEngine("target", "wasm", 8);
@@ -32,7 +38,11 @@ Deno.test({
       const batched = await engine.generate(reqs);
       assert.deepEqual(batched.map((r) => r.tokens), alone);
       assert.deepEqual(batched.map((r) => r.id), reqs.map((r) => r.id));
-      assert.ok(batched.every((r, i) => r.tokens.length === reqs[i]!.max_tokens || r.finish_reason === "stop"));
+      assert.ok(
+        batched.every((r, i) =>
+          r.tokens.length === reqs[i]!.max_tokens || r.finish_reason === "stop"
+        ),
+      );
     } finally {
       await engine.dispose();
     }
@@ -40,7 +50,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "continuous batching refills finished rows from the queue and keeps every row exact (wasm, maxBatch 2)",
+  name:
+    "continuous batching refills finished rows from the queue and keeps every row exact (wasm, maxBatch 2)",
   ...ortTest,
   fn: async () => {
     const engine = await fixtureEngine("target", "wasm", 2);
@@ -52,7 +63,10 @@ Deno.test({
       const after = await engine.stats();
       assert.deepEqual(batched.map((r) => r.tokens), alone);
       // 6 rows through 2 slots: rows were admitted in several rounds while others ran.
-      assert.ok(after.rebuilds - before.rebuilds >= 3, `rebuilds ${after.rebuilds - before.rebuilds}`);
+      assert.ok(
+        after.rebuilds - before.rebuilds >= 3,
+        `rebuilds ${after.rebuilds - before.rebuilds}`,
+      );
       const rowSteps = after.rowSteps - before.rowSteps;
       const steps = after.decodeSteps - before.decodeSteps;
       assert.ok(rowSteps / steps > 1.5, `mean occupancy ${rowSteps / steps} of 2`);
@@ -74,7 +88,9 @@ Deno.test({
       const alone = await singles(engine, [...long, ...late]);
       const before = await engine.stats();
       const first = engine.generate(long);
-      while ((await engine.stats()).decodeSteps - before.decodeSteps < 3) await new Promise((r) => setTimeout(r, 1));
+      while ((await engine.stats()).decodeSteps - before.decodeSteps < 3) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
       const second = engine.generate(late);
       const [a, b] = await Promise.all([first, second]);
       const steps = (await engine.stats()).decodeSteps - before.decodeSteps;

@@ -8,7 +8,8 @@ import type { Engine } from "../../../client/engine/api.ts";
 import { configureOrt, type ExecutionProvider } from "../../../client/engine/ort.ts";
 
 /** Folder of a committed fixture model. */
-export const fixturePath = (name: "target" | "draft") => new URL(`../../../models/fixtures/${name}`, import.meta.url).pathname;
+export const fixturePath = (name: "target" | "draft") =>
+  new URL(`../../../models/fixtures/${name}`, import.meta.url).pathname;
 
 /** An engine over a fixture model (wasm runs single-threaded under Deno). */
 export function fixtureEngine(

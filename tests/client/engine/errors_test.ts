@@ -8,7 +8,15 @@ async function copyFixture(edit: (dir: string) => Promise<void>): Promise<string
   const dir = await Deno.makeTempDir({ prefix: "verity-model-" });
   await Deno.mkdir(`${dir}/onnx`);
   const src = fixturePath("target");
-  for (const f of ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"]) {
+  for (
+    const f of [
+      "config.json",
+      "generation_config.json",
+      "tokenizer.json",
+      "tokenizer_config.json",
+      "onnx/model.onnx",
+    ]
+  ) {
     await Deno.copyFile(`${src}/${f}`, `${dir}/${f}`);
   }
   await edit(dir);
@@ -42,11 +50,13 @@ Deno.test({
   name: "an ONNX graph whose layers do not match config.json fails with ModelMismatchError",
   ...ortTest,
   fn: async () => {
-    const err = await loadError(await copyFixture(async (d) => {
-      const config = JSON.parse(await Deno.readTextFile(`${d}/config.json`));
-      config.num_hidden_layers = 5;
-      await Deno.writeTextFile(`${d}/config.json`, JSON.stringify(config));
-    }));
+    const err = await loadError(
+      await copyFixture(async (d) => {
+        const config = JSON.parse(await Deno.readTextFile(`${d}/config.json`));
+        config.num_hidden_layers = 5;
+        await Deno.writeTextFile(`${d}/config.json`, JSON.stringify(config));
+      }),
+    );
     assert.equal(err.name, "ModelMismatchError");
     assert.match(err.message, /past_key_values\.4\.key/);
   },
@@ -56,11 +66,13 @@ Deno.test({
   name: "a malformed config.json fails with ModelLoadError naming the field",
   ...ortTest,
   fn: async () => {
-    const err = await loadError(await copyFixture(async (d) => {
-      const config = JSON.parse(await Deno.readTextFile(`${d}/config.json`));
-      config.vocab_size = "many";
-      await Deno.writeTextFile(`${d}/config.json`, JSON.stringify(config));
-    }));
+    const err = await loadError(
+      await copyFixture(async (d) => {
+        const config = JSON.parse(await Deno.readTextFile(`${d}/config.json`));
+        config.vocab_size = "many";
+        await Deno.writeTextFile(`${d}/config.json`, JSON.stringify(config));
+      }),
+    );
     assert.equal(err.name, "ModelLoadError");
     assert.match(err.message, /'config\.json' field 'vocab_size'/);
   },
@@ -83,7 +95,9 @@ Deno.test({
       );
       await assert.rejects(
         engine.generate([{ id: "a", prompt: "x", messages }]),
-        (e: Error) => e.name === "InvalidRequestError" && /exactly one of 'messages' or 'prompt'/.test(e.message),
+        (e: Error) =>
+          e.name === "InvalidRequestError" &&
+          /exactly one of 'messages' or 'prompt'/.test(e.message),
       );
       await assert.rejects(
         engine.generate([{ id: "a", prompt: "the river ".repeat(400), max_tokens: 4 }]),

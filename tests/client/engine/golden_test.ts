@@ -18,7 +18,12 @@ Deno.test("golden file equals the reference forward pass's greedy tokens", () =>
   for (const fm of fixtureModels()) {
     const ref = new ReferenceLlama(fm.config, fm.weights);
     for (const g of golden[fm.name as "target" | "draft"]) {
-      const { tokens } = referenceGreedy(ref, g.prompt, g.tokens.length, fm.config.eos_token_id as number);
+      const { tokens } = referenceGreedy(
+        ref,
+        g.prompt,
+        g.tokens.length,
+        fm.config.eos_token_id as number,
+      );
       assert.deepEqual(tokens, g.tokens);
     }
   }
@@ -35,7 +40,9 @@ for (const ep of ["wasm", "webgpu"] as const) {
           const cases = golden[name];
           const results = await engine.generate(cases.map((g, i) => ({
             id: String(i),
-            ...(g.kind === "chat" ? { messages: [{ role: "user" as const, content: g.text }] } : { prompt: g.text }),
+            ...(g.kind === "chat"
+              ? { messages: [{ role: "user" as const, content: g.text }] }
+              : { prompt: g.text }),
             max_tokens: g.tokens.length,
             temperature: 0,
           })));

@@ -41,16 +41,29 @@ export function referenceGreedy(
 if (import.meta.main) {
   const out: Record<string, unknown[]> = {};
   for (const fm of fixtureModels()) {
-    const files = await loadModelFolder({ kind: "path", path: fixturePath(fm.name as "target" | "draft") });
+    const files = await loadModelFolder({
+      kind: "path",
+      path: fixturePath(fm.name as "target" | "draft"),
+    });
     const codec = createTextCodec(files.tokenizerJson, files.tokenizerConfig);
     const ref = new ReferenceLlama(fm.config, fm.weights);
     out[fm.name] = GOLDEN_PROMPTS.map((p) => {
-      const text = p.kind === "chat" ? codec.applyChatTemplate([{ role: "user", content: p.text }]) : p.text;
+      const text = p.kind === "chat"
+        ? codec.applyChatTemplate([{ role: "user", content: p.text }])
+        : p.text;
       const prompt = codec.encode(text);
-      const { tokens, minMargin } = referenceGreedy(ref, prompt, 24, fm.config.eos_token_id as number);
+      const { tokens, minMargin } = referenceGreedy(
+        ref,
+        prompt,
+        24,
+        fm.config.eos_token_id as number,
+      );
       return { ...p, prompt, tokens, minMargin };
     });
   }
-  await Deno.writeTextFile(new URL("./golden/fixtures.json", import.meta.url), JSON.stringify(out, null, 1) + "\n");
+  await Deno.writeTextFile(
+    new URL("./golden/fixtures.json", import.meta.url),
+    JSON.stringify(out, null, 1) + "\n",
+  );
   console.log(JSON.stringify(out).slice(0, 400));
 }

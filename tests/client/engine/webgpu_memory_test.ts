@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { fixtureEngine, ortTest } from "./engine_fixtures.ts";
 
 Deno.test({
-  name: "under WebGPU the engine holds one KV cache, disposes every GPU tensor and memory stays flat over 500 steps",
+  name:
+    "under WebGPU the engine holds one KV cache, disposes every GPU tensor and memory stays flat over 500 steps",
   ...ortTest,
   fn: async () => {
     // Deno's WebGPU adapter here is llvmpipe, whose buffers live in process memory, so RSS
@@ -29,12 +30,21 @@ Deno.test({
       assert.equal(reply.usage.completion_tokens, 500);
       assert.ok(stats.decodeSteps >= 499, `decode steps ${stats.decodeSteps}`);
       assert.equal(stats.gpuTensorsLive, 0, "every GPU tensor disposed after the run");
-      assert.ok(samples.every((s) => s.live <= 2 * layers), `live GPU tensors ${samples.map((s) => s.live)}`);
-      assert.ok(samples.some((s) => s.live === 2 * layers), "the cache was on the GPU while decoding");
+      assert.ok(
+        samples.every((s) => s.live <= 2 * layers),
+        `live GPU tensors ${samples.map((s) => s.live)}`,
+      );
+      assert.ok(
+        samples.some((s) => s.live === 2 * layers),
+        "the cache was on the GPU while decoding",
+      );
       const early = samples.find((s) => s.step >= 100)!;
       const late = samples.at(-1)!;
       const growth = (late.rss - early.rss) / 1e6;
-      assert.ok(growth < 12, `RSS grew ${growth.toFixed(1)} MB between step ${early.step} and ${late.step}`);
+      assert.ok(
+        growth < 12,
+        `RSS grew ${growth.toFixed(1)} MB between step ${early.step} and ${late.step}`,
+      );
     } finally {
       await engine.dispose();
     }

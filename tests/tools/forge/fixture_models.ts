@@ -26,7 +26,12 @@ export interface FixtureModel {
 export function fixtureModels(): FixtureModel[] {
   return fixtureSpecs(fixtureTokenizer()).map((spec) => {
     const weights = initLlamaWeights(spec.config, spec.seed);
-    return { name: spec.name, config: spec.config, weights, onnx: buildLlamaOnnx(spec.config, weights) };
+    return {
+      name: spec.name,
+      config: spec.config,
+      weights,
+      onnx: buildLlamaOnnx(spec.config, weights),
+    };
   });
 }
 

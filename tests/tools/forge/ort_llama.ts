@@ -58,7 +58,12 @@ export async function runLlamaStep(
     for (const kind of ["key", "value"]) {
       const name = `past_key_values.${i}.${kind}`;
       feeds[name] = input.past?.get(name) ??
-        new ort.Tensor("float32", new Float32Array(0), [batch, config.num_key_value_heads, 0, config.head_dim]);
+        new ort.Tensor("float32", new Float32Array(0), [
+          batch,
+          config.num_key_value_heads,
+          0,
+          config.head_dim,
+        ]);
     }
   }
   const results = await session.run(feeds);
@@ -72,7 +77,10 @@ export async function runLlamaStep(
       totalLength = present.dims[2]!;
       // Copy to a CPU tensor so the next call can take it as input on any EP.
       const data = (await present.getData()) as Float32Array;
-      past.set(`past_key_values.${i}.${kind}`, new ort.Tensor("float32", data.slice(), present.dims));
+      past.set(
+        `past_key_values.${i}.${kind}`,
+        new ort.Tensor("float32", data.slice(), present.dims),
+      );
     }
   }
   return { logits: logits.slice(), past, totalLength };
@@ -94,7 +102,13 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Logits row of (row, position) from a [batch, seq, vocab] buffer. */
-export function logitsAt(logits: Float32Array, seq: number, vocab: number, row: number, pos: number): Float32Array {
+export function logitsAt(
+  logits: Float32Array,
+  seq: number,
+  vocab: number,
+  row: number,
+  pos: number,
+): Float32Array {
   const start = (row * seq + pos) * vocab;
   return logits.subarray(start, start + vocab);
 }

@@ -32,8 +32,10 @@ export class ReferenceLlama {
   newCache(): ReferenceCache {
     const c = this.#config;
     const empty = () =>
-      Array.from({ length: c.num_hidden_layers }, () =>
-        Array.from({ length: c.num_key_value_heads }, () => [] as Float64Array[]));
+      Array.from(
+        { length: c.num_hidden_layers },
+        () => Array.from({ length: c.num_key_value_heads }, () => [] as Float64Array[]),
+      );
     return { keys: empty(), values: empty() };
   }
 
@@ -41,13 +43,22 @@ export class ReferenceLlama {
    * Run `tokens` at `positions` after whatever `cache` holds (full causal attention over the
    * cache), append their K/V to the cache, and return one logits row per token.
    */
-  forward(cache: ReferenceCache, tokens: readonly number[], positions: readonly number[]): Float64Array[] {
+  forward(
+    cache: ReferenceCache,
+    tokens: readonly number[],
+    positions: readonly number[],
+  ): Float64Array[] {
     const c = this.#config;
     return tokens.map((token, t) => {
       let x = this.#row("model.embed_tokens.weight", token); // [hidden]
       for (let l = 0; l < c.num_hidden_layers; l++) {
         const p = `model.layers.${l}`;
-        const attn = this.#attention(cache, l, this.#norm(x, `${p}.input_layernorm.weight`), positions[t]!);
+        const attn = this.#attention(
+          cache,
+          l,
+          this.#norm(x, `${p}.input_layernorm.weight`),
+          positions[t]!,
+        );
         x = add(x, attn);
         const h = this.#norm(x, `${p}.post_attention_layernorm.weight`);
         const gate = this.#linear(`${p}.mlp.gate_proj.weight`, h);
@@ -84,7 +95,12 @@ export class ReferenceLlama {
     return { tokens, margins };
   }
 
-  #attention(cache: ReferenceCache, layer: number, x: Float64Array, position: number): Float64Array {
+  #attention(
+    cache: ReferenceCache,
+    layer: number,
+    x: Float64Array,
+    position: number,
+  ): Float64Array {
     const c = this.#config;
     const d = c.head_dim;
     const p = `model.layers.${layer}.self_attn`;
@@ -167,7 +183,9 @@ export function argmaxWithMargin(values: ArrayLike<number>): [number, number] {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   let second = -Infinity;
-  for (let i = 0; i < values.length; i++) if (i !== best && values[i]! > second) second = values[i]!;
+  for (let i = 0; i < values.length; i++) {
+    if (i !== best && values[i]! > second) second = values[i]!;
+  }
   return [best, values[best]! - second];
 }
 

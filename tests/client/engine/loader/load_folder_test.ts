@@ -1,10 +1,20 @@
 import assert from "node:assert/strict";
-import { type FileKey, cacheKey, type ModelFileCache } from "../../../../client/engine/loader/file_cache.ts";
+import {
+  cacheKey,
+  type FileKey,
+  type ModelFileCache,
+} from "../../../../client/engine/loader/file_cache.ts";
 import { loadModelFolder } from "../../../../client/engine/loader/load_folder.ts";
 import type { LoadProgress } from "../../../../client/engine/loader/progress.ts";
 import { fixturePath } from "../engine_fixtures.ts";
 
-const FILES = ["config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"];
+const FILES = [
+  "config.json",
+  "generation_config.json",
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "onnx/model.onnx",
+];
 
 /** Serve the target fixture folder on 127.0.0.1, optionally truncating one file. */
 function serveFolder(options: { truncate?: string; missing?: string } = {}) {
@@ -12,7 +22,9 @@ function serveFolder(options: { truncate?: string; missing?: string } = {}) {
   let gets = 0;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname).replace(/^\/m\//, "");
-    if (!FILES.includes(path) || path === options.missing) return new Response("no", { status: 404 });
+    if (!FILES.includes(path) || path === options.missing) {
+      return new Response("no", { status: 404 });
+    }
     const bytes = await Deno.readFile(`${root}/${path}`);
     const headers = { "content-length": String(bytes.byteLength), etag: `"${bytes.byteLength}"` };
     if (req.method === "HEAD") return new Response(null, { headers });
@@ -25,7 +37,9 @@ function serveFolder(options: { truncate?: string; missing?: string } = {}) {
         c.close();
       },
     });
-    return new Response(stream, { headers: path === options.truncate ? { etag: headers.etag } : headers });
+    return new Response(stream, {
+      headers: path === options.truncate ? { etag: headers.etag } : headers,
+    });
   });
   const url = `http://127.0.0.1:${server.addr.port}/m/`;
   return { url, gets: () => gets, close: () => server.shutdown() };
@@ -59,14 +73,18 @@ Deno.test("loading from a URL reports byte progress per file and a total equal t
   const server = serveFolder();
   try {
     const events: LoadProgress[] = [];
-    const files = await loadModelFolder({ kind: "url", url: server.url }, { onProgress: (p) => events.push(p) });
+    const files = await loadModelFolder({ kind: "url", url: server.url }, {
+      onProgress: (p) => events.push(p),
+    });
     const total = await folderBytes();
     assert.equal(files.config.vocab_size, 512);
     assert.ok(events.length > FILES.length, "several events");
     assert.ok(events.every((e) => e.overall.total === total), "total known from the first event");
     const last = events.at(-1)!;
     assert.equal(last.overall.loaded, total);
-    for (let i = 1; i < events.length; i++) assert.ok(events[i]!.overall.loaded >= events[i - 1]!.overall.loaded);
+    for (let i = 1; i < events.length; i++) {
+      assert.ok(events[i]!.overall.loaded >= events[i - 1]!.overall.loaded);
+    }
     const onnx = events.filter((e) => e.file === "onnx/model.onnx");
     assert.ok(onnx.length > 2, "the big file reports progress while downloading");
     assert.equal(onnx.at(-1)!.loaded, onnx.at(-1)!.total);
@@ -82,10 +100,16 @@ Deno.test("a second load with a cache downloads nothing and reports every file a
     await loadModelFolder({ kind: "url", url: server.url }, { cache });
     const gets = server.gets();
     const events: LoadProgress[] = [];
-    const files = await loadModelFolder({ kind: "url", url: server.url }, { cache, onProgress: (p) => events.push(p) });
+    const files = await loadModelFolder({ kind: "url", url: server.url }, {
+      cache,
+      onProgress: (p) => events.push(p),
+    });
     assert.equal(server.gets(), gets);
     assert.ok(events.length > 0 && events.every((e) => e.cached));
-    assert.equal(files.onnx.byteLength, (await Deno.stat(`${fixturePath("target")}/onnx/model.onnx`)).size);
+    assert.equal(
+      files.onnx.byteLength,
+      (await Deno.stat(`${fixturePath("target")}/onnx/model.onnx`)).size,
+    );
   } finally {
     await server.close();
   }
@@ -105,7 +129,8 @@ Deno.test("a truncated download and a missing required file fail with ModelLoadE
   try {
     await assert.rejects(
       loadModelFolder({ kind: "url", url: missing.url }),
-      (e: Error) => e.name === "ModelLoadError" && /config\.json' is missing \(HTTP 404\)/.test(e.message),
+      (e: Error) =>
+        e.name === "ModelLoadError" && /config\.json' is missing \(HTTP 404\)/.test(e.message),
     );
   } finally {
     await missing.close();

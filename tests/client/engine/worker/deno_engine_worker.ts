@@ -10,4 +10,7 @@ import type { MessageEndpoint } from "../../../../client/engine/worker/protocol.
 import { serveEngine } from "../../../../client/engine/worker/worker_host.ts";
 
 configureOrt({ numThreads: 1 });
-serveEngine(self as unknown as MessageEndpoint, (init, onProgress) => createEngine(init, { onProgress }));
+serveEngine(
+  self as unknown as MessageEndpoint,
+  (init, onProgress) => createEngine(init, { onProgress }),
+);

@@ -8,11 +8,14 @@ import { fixtureEngine, fixturePath, ortTest } from "../engine_fixtures.ts";
 // onnxruntime-web's wasm glue replaces globalThis.Worker with node:worker_threads' Worker once a
 // session is created on this thread; keep Deno's web Worker from before that.
 const WebWorker = globalThis.Worker;
-const newWorker = () => new WebWorker(new URL("./deno_engine_worker.ts", import.meta.url), { type: "module" });
+const newWorker = () =>
+  new WebWorker(new URL("./deno_engine_worker.ts", import.meta.url), { type: "module" });
 const messages = [{ role: "user" as const, content: "Where does the river go?" }];
 
 Deno.test("errors cross the wire with their class, name and cause", () => {
-  const original = new InvalidRequestError("bad 'temperature'", { cause: new RangeError("too big") });
+  const original = new InvalidRequestError("bad 'temperature'", {
+    cause: new RangeError("too big"),
+  });
   const rebuilt = fromWireError(structuredClone(toWireError(original)));
   assert.ok(rebuilt instanceof InvalidRequestError);
   assert.equal(rebuilt.name, "InvalidRequestError");
@@ -34,7 +37,9 @@ Deno.test({
         { model: { kind: "path", path: fixturePath("target") }, ep: "wasm" },
         (p) => progress.push(p),
       );
-      assert.ok(progress.length >= 5 && progress.at(-1)!.overall.loaded === progress.at(-1)!.overall.total);
+      assert.ok(
+        progress.length >= 5 && progress.at(-1)!.overall.loaded === progress.at(-1)!.overall.total,
+      );
       assert.equal((await remote.info()).ep, "wasm");
       const local = await fixtureEngine("target", "wasm");
       try {
@@ -47,8 +52,18 @@ Deno.test({
           streamed += c.choices[0]?.delta.content ?? "";
         }
         assert.equal(streamed, b.choices[0]!.message.content);
-        const g = await remote.generate([{ id: "x", prompt: "The mill", max_tokens: 5, temperature: 0 }]);
-        const h = await local.generate([{ id: "x", prompt: "The mill", max_tokens: 5, temperature: 0 }]);
+        const g = await remote.generate([{
+          id: "x",
+          prompt: "The mill",
+          max_tokens: 5,
+          temperature: 0,
+        }]);
+        const h = await local.generate([{
+          id: "x",
+          prompt: "The mill",
+          max_tokens: 5,
+          temperature: 0,
+        }]);
         assert.deepEqual(g[0]!.tokens, h[0]!.tokens);
         assert.ok((await remote.stats()).decodeTokens > 0);
       } finally {
@@ -68,7 +83,10 @@ Deno.test({
     const bad = newWorker();
     try {
       await assert.rejects(
-        connectWorkerEngine(bad, { model: { kind: "path", path: "/nonexistent/model" }, ep: "wasm" }),
+        connectWorkerEngine(bad, {
+          model: { kind: "path", path: "/nonexistent/model" },
+          ep: "wasm",
+        }),
         (e: Error) => e instanceof ModelLoadError && e.name === "ModelLoadError",
       );
     } finally {
@@ -76,7 +94,10 @@ Deno.test({
     }
     const worker = newWorker();
     try {
-      const remote = await connectWorkerEngine(worker, { model: { kind: "path", path: fixturePath("target") }, ep: "wasm" });
+      const remote = await connectWorkerEngine(worker, {
+        model: { kind: "path", path: fixturePath("target") },
+        ep: "wasm",
+      });
       await assert.rejects(
         remote.chat.completions.create({ messages, top_p: 0 }),
         (e: Error) => e instanceof InvalidRequestError && /top_p/.test(e.message),
