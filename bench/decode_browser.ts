@@ -1,26 +1,34 @@
 /**
- * The Chromium half of the decode benchmark: bundles the bench page (bench/browser/entry.ts,
- * Verity's engine plus transformers.js's web build) with `deno bundle --platform browser`,
- * serves it on 127.0.0.1 with COOP/COEP headers next to the model folder and both libraries'
- * onnxruntime-web dist folders, and drives headless Chromium through the page API, one fresh
- * page per (library, execution provider). Every request outside 127.0.0.1 is blocked and
- * reported, so nothing comes from a CDN.
+ * The Chromium half of the decode benchmark: bundles and serves the bench page
+ * (decode_server.ts) and drives headless Chromium through the page API (page_protocol.ts), one
+ * fresh page per (library, execution provider), the two libraries measured interleaved. Every
+ * request outside 127.0.0.1 is blocked and reported, so nothing comes from a CDN.
  *
  * @module
  */
-import type { BrowserContext } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { launchChromium } from "../tests/helpers/chromium.ts";
-import { type StaticMount, startStaticServer } from "../tests/helpers/static_server.ts";
-import { type DecodeEp, type DecodeLibrary, DecodeRow } from "./decode_measure.ts";
-import type { DecodePlan } from "./decode_plan.ts";
+import { startStaticServer } from "../tests/helpers/static_server.ts";
+import {
+  type BatchTimer,
+  type Contender,
+  type DecodeEp,
+  type DecodeLibrary,
+  type DecodeRow,
+  describeRow,
+  measureInterleaved,
+} from "./decode_measure.ts";
+import { describeWarmup, warmUp } from "./decode_warmup.ts";
+import { type DecodePlan, epPlan } from "./decode_plan.ts";
 import {
   type DecodeBenchPage,
   PageInfo,
+  type PageInfoArgs,
   type PageLoad,
-  type PageMeasure,
-} from "./browser/decode_page.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  type PageRun,
+  PageRunResult,
+} from "./browser/page_protocol.ts";
+import { bundlePage, pageMounts, transformersOrtDist } from "./decode_server.ts";
 
 /** What the Chromium run produced. */
 export interface BrowserRun {
@@ -39,86 +47,20 @@ export class BenchBrowserError extends Error {
   }
 }
 
-/** Bundle the page entry into `outDir/entry.js`. */
-export async function bundlePage(outDir: string): Promise<void> {
-  const args = [
-    "bundle",
-    "--quiet",
-    "--platform",
-    "browser",
-    "--format",
-    "esm",
-    "-o",
-    `${outDir}/entry.js`,
-    "bench/browser/entry.ts",
-  ];
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (code !== 0) {
-    throw new BenchBrowserError(
-      `Cannot bundle the bench page as deno bundle exited with code ${code}: ${
-        new TextDecoder().decode(stderr)
-      }`,
-    );
-  }
-}
-
-/**
- * The onnxruntime-web dist folder transformers.js depends on (its own version, not Verity's),
- * found through the version of @huggingface/transformers pinned in deno.json.
- */
-export async function transformersOrtDist(root = ROOT): Promise<string> {
-  const deno = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)) as {
-    imports?: Record<string, string>;
-  };
-  const spec = deno.imports?.["@huggingface/transformers"] ?? "";
-  const version = /@huggingface\/transformers@([^/]+)$/.exec(spec)?.[1];
-  if (version === undefined) {
-    throw new BenchBrowserError(
-      `Cannot find transformers.js as deno.json imports '@huggingface/transformers' as "${spec}"`,
-    );
-  }
-  const dir =
-    `${root}/node_modules/.deno/@huggingface+transformers@${version}/node_modules/onnxruntime-web/dist`;
-  try {
-    return await Deno.realPath(dir);
-  } catch (cause) {
-    throw new BenchBrowserError(
-      `Cannot find transformers.js's onnxruntime-web at '${dir}': run 'deno install'`,
-      { cause },
-    );
-  }
-}
-
-/** The static server's routes for the bench page. */
-export function pageMounts(bundleDir: string, ortTjsDir: string, root = ROOT): StaticMount[] {
-  return [
-    { path: "/", file: `${root}/bench/browser/index.html` },
-    { prefix: "/bench/", dir: bundleDir },
-    { prefix: "/models/", dir: `${root}/models` },
-    { prefix: "/ort/", dir: `${root}/node_modules/onnxruntime-web/dist` },
-    { prefix: "/ort-tjs/", dir: ortTjsDir },
-  ];
-}
-
 /** The page API as seen from Deno (each call crosses into the page). */
 interface PageHandle {
-  info(): Promise<unknown>;
+  info(args: PageInfoArgs): Promise<unknown>;
   load(args: PageLoad): Promise<void>;
-  measure(args: PageMeasure): Promise<unknown>;
+  run(args: PageRun): Promise<unknown>;
   close(): Promise<void>;
 }
 
-/** Open a fresh page on the bench page; requests outside 127.0.0.1 are blocked and recorded. */
-async function openPage(
-  context: BrowserContext,
-  url: string,
-  blocked: string[],
-): Promise<PageHandle> {
+/**
+ * Open the bench page in a fresh context (own storage, own renderer); requests outside
+ * 127.0.0.1 are blocked and recorded.
+ */
+async function openPage(browser: Browser, url: string, blocked: string[]): Promise<PageHandle> {
+  const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`${e.name}: ${e.message}`));
@@ -142,26 +84,31 @@ async function openPage(
   };
   // Playwright sends each function to the page as source text, so nothing may be captured.
   return {
-    info: () =>
+    info: (a) =>
       guard(
         "info()",
-        page.evaluate(() =>
-          (globalThis as unknown as { decodeBench: DecodeBenchPage }).decodeBench.info()
+        page.evaluate(
+          (x) => (globalThis as unknown as { decodeBench: DecodeBenchPage }).decodeBench.info(x),
+          a,
         ),
       ),
     load: (a) =>
       guard(
         "load()",
-        page.evaluate((x) =>
-          (globalThis as unknown as { decodeBench: DecodeBenchPage }).decodeBench.load(x), a),
+        page.evaluate(
+          (x) => (globalThis as unknown as { decodeBench: DecodeBenchPage }).decodeBench.load(x),
+          a,
+        ),
       ),
-    measure: (a) =>
+    run: (a) =>
       guard(
-        "measure()",
-        page.evaluate((x) =>
-          (globalThis as unknown as { decodeBench: DecodeBenchPage }).decodeBench.measure(x), a),
+        "run()",
+        page.evaluate(
+          (x) => (globalThis as unknown as { decodeBench: DecodeBenchPage }).decodeBench.run(x),
+          a,
+        ),
       ),
-    close: () => page.close(),
+    close: () => context.close(),
   };
 }
 
@@ -189,23 +136,18 @@ export async function runInChromium(
     browser = await launchChromium();
     const chromium = browser.version();
     log(`chromium ${chromium}: page bundled and browser up in ${ms(t0)}`);
-    const context = await browser.newContext();
     const blocked: string[] = [];
-    const first = await openPage(context, `${srv.url}/`, blocked);
-    const info = PageInfo.parse(await first.info());
+    const first = await openPage(browser, `${srv.url}/`, blocked);
+    const info = PageInfo.parse(await first.info({ webgpu: plan.webgpu !== null }));
     await first.close();
     log(`chromium page: ${JSON.stringify(info)}`);
     const skipped: string[] = [];
     const eps: DecodeEp[] = ["wasm"];
-    if (!plan.webgpu) skipped.push("chromium webgpu rows skipped (--quick)");
+    if (plan.webgpu === null) skipped.push("chromium webgpu rows skipped (--quick)");
     else if (info.webgpu === null) skipped.push("chromium webgpu rows skipped: no WebGPU adapter");
     else eps.push("webgpu");
     const rows: DecodeRow[] = [];
-    for (const ep of eps) {
-      for (const library of ["verity", "transformers.js"] as DecodeLibrary[]) {
-        rows.push(...await runConfig(context, `${srv.url}/`, blocked, { library, ep }, plan, log));
-      }
-    }
+    for (const ep of eps) rows.push(...await runEp(browser, `${srv.url}/`, blocked, ep, plan, log));
     if (blocked.length > 0) {
       throw new BenchBrowserError(
         `The bench page requested ${blocked.length} URL(s) outside 127.0.0.1: ${
@@ -221,39 +163,54 @@ export async function runInChromium(
   }
 }
 
-async function runConfig(
-  context: BrowserContext,
+/** Both libraries on one execution provider, each in its own page, measured interleaved. */
+async function runEp(
+  browser: Browser,
   url: string,
   blocked: string[],
-  id: { library: DecodeLibrary; ep: DecodeEp },
+  ep: DecodeEp,
   plan: DecodePlan,
   log: (line: string) => void,
 ): Promise<DecodeRow[]> {
-  const t0 = performance.now();
-  const page = await openPage(context, url, blocked);
+  const libraries: DecodeLibrary[] = ["verity", "transformers.js"];
+  const settings = epPlan(plan, ep);
+  if (settings === null) return [];
+  const opened: PageHandle[] = [];
   try {
-    await page.load(id);
-    log(`chromium ${id.library} ${id.ep}: loaded in ${ms(t0)}`);
+    // Loads are untimed and run in parallel, each page in its own renderer process.
+    const pages = await Promise.all(libraries.map(async (library) => {
+      const t0 = performance.now();
+      const page = await openPage(browser, url, blocked);
+      opened.push(page);
+      await page.load({ library, ep });
+      log(`chromium ${library} ${ep}: loaded in ${ms(t0)}`);
+      return { library, page };
+    }));
+    const timerFor = (page: PageHandle) => (batch: number): BatchTimer => async (maxTokens) =>
+      PageRunResult.parse(await page.run({ batch, maxTokens }));
+    for (const { library, page } of pages) {
+      const w = await warmUp(timerFor(page), plan.batches, settings.newTokens, settings.warmup);
+      log(`chromium ${library} ${ep}: ${describeWarmup(w)}`);
+    }
     const rows: DecodeRow[] = [];
     for (const batch of plan.batches) {
       const t1 = performance.now();
-      const row = DecodeRow.parse(
-        await page.measure({ batch, newTokens: plan.newTokens, reps: plan.reps }),
-      );
-      log(`${describe(row)} (${ms(t1)})`);
-      rows.push(row);
+      const contenders: Contender[] = pages.map(({ library, page }) => ({
+        id: { library, runtime: "chromium", ep },
+        timer: timerFor(page)(batch),
+      }));
+      const measured = await measureInterleaved(contenders, {
+        batch,
+        newTokens: settings.newTokens,
+        reps: settings.reps,
+      });
+      for (const row of measured) log(`${describeRow(row)} (${ms(t1)} for the pair)`);
+      rows.push(...measured);
     }
     return rows;
   } finally {
-    await page.close();
+    for (const p of opened) await p.close();
   }
-}
-
-/** One progress line for a row. */
-export function describe(row: DecodeRow): string {
-  return `${row.runtime} ${row.library} ${row.ep} b${row.batch}: decode ${
-    row.decode_tokens_per_s.toFixed(1)
-  } tok/s, prefill ${row.prefill_tokens_per_s.toFixed(0)} tok/s`;
 }
 
 function ms(t0: number): string {

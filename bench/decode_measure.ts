@@ -9,6 +9,9 @@
  * - total_tokens_per_s   = generated tokens / total time (end to end, prefill included)
  *
  * where generated tokens are the tokens each library actually produced (summed over rows).
+ * Nothing is timed cold: each freshly loaded engine or page is first warmed up (decode_warmup.ts;
+ * V8 tiers onnxruntime's wasm up only after seconds of work), and each configuration runs once
+ * untimed.
  *
  * @module
  */
@@ -135,52 +138,93 @@ export function rates(t: Timing): Rates {
   };
 }
 
-/** Plan of one configuration's measurement. */
+/** One timed generation: wall time (ms) and token counts. */
+export interface TimedOutcome extends BatchOutcome {
+  readonly ms: number;
+}
+
+/** Generate up to `maxTokens` tokens for every row of a fixed batch and time it. */
+export type BatchTimer = (maxTokens: number) => Promise<TimedOutcome>;
+
+/**
+ * Time a {@link BatchRun} with a clock in ms (injectable for tests).
+ *
+ * @example
+ * ```ts
+ * const { ms, newTokens } = await timed(run)(64);
+ * ```
+ */
+export function timed(run: BatchRun, now: () => number = () => performance.now()): BatchTimer {
+  return async (maxTokens) => {
+    const t0 = now();
+    const out = await run(maxTokens);
+    return { ...out, ms: now() - t0 };
+  };
+}
+
+/** Plan of one batch size's measurement. */
 export interface MeasurePlan {
   readonly batch: number;
   /** N: tokens per row of the total run. */
   readonly newTokens: number;
   /** Timed repetitions of each run. */
   readonly reps: number;
-  /** Clock in ms; injectable for tests. */
-  readonly now?: () => number;
+}
+
+/** One configuration being measured and its timer. */
+export interface Contender {
+  readonly id: ConfigId;
+  readonly timer: BatchTimer;
 }
 
 /**
- * Time one configuration: one untimed warm-up of both runs (session start, shader compiles),
- * then `reps` alternating timed 1-token and N-token runs; medians of each.
+ * Time one batch size for one or more configurations, interleaved so that a change of machine
+ * load affects them alike: each warms up (one untimed 1-token and one N-token run), then `reps`
+ * rounds in which every configuration runs its 1-token and
+ * its N-token batch (the first to go alternates by round). Rows use the medians.
  *
  * @example
  * ```ts
- * const timing = await measureBatch(run, { batch: 4, newTokens: 64, reps: 5 });
+ * const [row] = await measureInterleaved([{ id, timer: timed(run) }], { batch: 1, newTokens: 64, reps: 5 });
  * ```
  */
-export async function measureBatch(run: BatchRun, plan: MeasurePlan): Promise<Timing> {
-  const now = plan.now ?? (() => performance.now());
-  await run(1);
-  await run(plan.newTokens);
-  const prefill: number[] = [];
-  const total: number[] = [];
-  const generated: number[] = [];
-  let promptTokens = 0;
-  for (let r = 0; r < plan.reps; r++) {
-    let t0 = now();
-    await run(1);
-    prefill.push(now() - t0);
-    t0 = now();
-    const out = await run(plan.newTokens);
-    total.push(now() - t0);
-    generated.push(out.newTokens);
-    promptTokens = out.promptTokens;
+export async function measureInterleaved(
+  contenders: readonly Contender[],
+  plan: MeasurePlan,
+): Promise<DecodeRow[]> {
+  for (const c of contenders) {
+    await c.timer(1);
+    await c.timer(plan.newTokens);
   }
-  return {
-    batch: plan.batch,
-    promptTokens,
-    newTokens: Math.round(median(generated)),
-    prefillMs: median(prefill),
-    totalMs: median(total),
-    reps: plan.reps,
-  };
+  const samples = contenders.map(() => ({
+    prefill: [] as number[],
+    total: [] as number[],
+    generated: [] as number[],
+    promptTokens: 0,
+  }));
+  for (let r = 0; r < plan.reps; r++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const i = (k + r) % contenders.length;
+      const c = contenders[i]!;
+      const s = samples[i]!;
+      s.prefill.push((await c.timer(1)).ms);
+      const out = await c.timer(plan.newTokens);
+      s.total.push(out.ms);
+      s.generated.push(out.newTokens);
+      s.promptTokens = out.promptTokens;
+    }
+  }
+  return contenders.map((c, i) => {
+    const s = samples[i]!;
+    return toRow(c.id, {
+      batch: plan.batch,
+      promptTokens: s.promptTokens,
+      newTokens: Math.round(median(s.generated)),
+      prefillMs: median(s.prefill),
+      totalMs: median(s.total),
+      reps: plan.reps,
+    });
+  });
 }
 
 /** Identity of a configuration. */
@@ -205,18 +249,6 @@ export function toRow(id: ConfigId, t: Timing): DecodeRow {
 }
 
 /**
- * Measure one configuration and return its row.
- *
- * @example
- * ```ts
- * const row = await measureRow(run, { library: "verity", runtime: "deno", ep: "wasm" }, plan);
- * ```
- */
-export async function measureRow(run: BatchRun, id: ConfigId, plan: MeasurePlan): Promise<DecodeRow> {
-  return toRow(id, await measureBatch(run, plan));
-}
-
-/**
  * Tokens a row of a left-padded `generate()` output actually produced: the ids after the
  * (padded) prompt up to and including the first end-of-sequence id (later ids are padding
  * added while other rows kept going).
@@ -234,4 +266,13 @@ export function countGenerated(
   const tail = sequence.slice(paddedPromptLength);
   const end = tail.findIndex((t) => eosTokenIds.includes(t));
   return end < 0 ? tail.length : end + 1;
+}
+
+/** One progress line for a row (stderr). */
+export function describeRow(row: DecodeRow): string {
+  return `${row.runtime} ${row.library} ${row.ep} b${row.batch}: decode ${
+    row.decode_tokens_per_s.toFixed(1)
+  } tok/s, prefill ${row.prefill_tokens_per_s.toFixed(0)} tok/s, total ${
+    row.total_tokens_per_s.toFixed(1)
+  } tok/s`;
 }

@@ -1,7 +1,7 @@
 /**
  * Verity's side of the decode benchmark: `engine.generate()` of a batch of the fixed prompts
  * (greedy, fixed seed). Runs under Deno and in the bench page alike; the caller creates the
- * engine (by path or by URL) and times the run with `measureRow`.
+ * engine (by path or by URL) and times the run (`timed`, `measureInterleaved`).
  *
  * @module
  */

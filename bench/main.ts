@@ -10,6 +10,7 @@ import { type BenchSuite, printTable, writeResult } from "./result.ts";
 const suites: Record<string, () => Promise<{ run: BenchSuite }>> = {
   decode: () => import("./decode.ts"),
   edge: () => import("./edge.ts"),
+  speculative: () => import("./speculative.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -44,14 +44,31 @@ export class BuildError extends Error {
 
 // Hosts from which onnxruntime or others could fetch code or wasm at runtime; the bundles
 // must load everything from the page's own origin.
-const CDN_HOSTS = ["cdn.jsdelivr.net", "unpkg.com", "esm.sh", "cdnjs.cloudflare.com", "huggingface.co"];
+const CDN_HOSTS = [
+  "cdn.jsdelivr.net",
+  "unpkg.com",
+  "esm.sh",
+  "cdnjs.cloudflare.com",
+  "huggingface.co",
+];
 
 async function gzipSize(bytes: Uint8Array): Promise<number> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-async function bundleOne(source: string, output: string, minify: boolean): Promise<void> {
+/**
+ * Bundle one module (and everything it imports) for browsers into one ESM file with a linked
+ * source map. `source` is relative to the repository root or absolute.
+ *
+ * @example
+ * ```ts
+ * await bundleModule("client/engine/loader/dexie_cache.ts", "/tmp/dexie_cache.js");
+ * ```
+ */
+export async function bundleModule(source: string, output: string, minify = true): Promise<void> {
   const args = [
     "bundle",
     "--quiet",
@@ -66,10 +83,19 @@ async function bundleOne(source: string, output: string, minify: boolean): Promi
     output,
     source,
   ];
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT, stdout: "null", stderr: "piped" })
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  })
     .output();
   if (code !== 0) {
-    throw new BuildError(`Cannot bundle '${source}' as deno bundle exited with code ${code}: ${new TextDecoder().decode(stderr)}`);
+    throw new BuildError(
+      `Cannot bundle '${source}' as deno bundle exited with code ${code}: ${
+        new TextDecoder().decode(stderr)
+      }`,
+    );
   }
 }
 
@@ -85,7 +111,9 @@ export async function buildClient(options: BuildOptions = {}): Promise<BundleSiz
   const opts = BuildOptions.parse(options);
   const outDir = opts.outDir.startsWith("/") ? opts.outDir : `${ROOT}/${opts.outDir}`;
   await Deno.mkdir(outDir, { recursive: true });
-  await Promise.all(BUNDLE_ENTRIES.map((e) => bundleOne(e.source, `${outDir}/${e.output}`, opts.minify)));
+  await Promise.all(
+    BUNDLE_ENTRIES.map((e) => bundleModule(e.source, `${outDir}/${e.output}`, opts.minify)),
+  );
   const sizes: BundleSize[] = [];
   for (const e of BUNDLE_ENTRIES) {
     const bytes = await Deno.readFile(`${outDir}/${e.output}`);
@@ -112,7 +140,11 @@ if (import.meta.main) {
     console.log(JSON.stringify({ ms, sizes }));
   } else {
     for (const s of sizes) {
-      console.log(`${s.file.padEnd(18)} ${(s.bytes / 1024).toFixed(1).padStart(8)} kB  (gzip ${(s.gzipBytes / 1024).toFixed(1)} kB)`);
+      console.log(
+        `${s.file.padEnd(18)} ${(s.bytes / 1024).toFixed(1).padStart(8)} kB  (gzip ${
+          (s.gzipBytes / 1024).toFixed(1)
+        } kB)`,
+      );
     }
     console.log(`built in ${ms} ms`);
   }

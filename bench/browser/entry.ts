@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { createDecodeBenchPage, type DecodeBenchPage } from "./decode_page.ts";
+import { createDecodeBenchPage } from "./decode_page.ts";
+import type { DecodeBenchPage } from "./page_protocol.ts";
 
 (globalThis as { decodeBench?: DecodeBenchPage }).decodeBench = createDecodeBenchPage(
   location.origin,

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { LoadProgress } from "./loader/progress.ts";
+import { SpeculativeRequest } from "./speculative/options.ts";
 
 /** One chat message. */
 export const ChatMessage = z.object({
@@ -26,6 +27,12 @@ export const SamplingFields = z.object({
   repetition_penalty: z.number().gt(0).optional(),
   seed: z.number().int().optional(),
   stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).optional(),
+  /**
+   * Speculative decoding (engines created with a `draft`): `{ gamma?: number | "auto",
+   * schedule?: "optimal" | "heuristic", max_gamma?: number }`; see speculative/options.ts.
+   * Rows of such an engine speculate with the defaults when this is absent.
+   */
+  speculative: SpeculativeRequest.optional(),
 });
 
 /** `engine.chat.completions.create` request. */
@@ -43,11 +50,23 @@ export const FinishReason = z.enum(["stop", "length"]);
 /** Why a choice ended. */
 export type FinishReason = z.infer<typeof FinishReason>;
 
-/** Token counts of a response. */
+/**
+ * Draft tokens of speculative decoding, in OpenAI's predicted-outputs shape: proposals that
+ * became part of the completion, and the others (proposed = accepted + rejected).
+ */
+export const CompletionTokensDetails = z.object({
+  accepted_prediction_tokens: z.number().int(),
+  rejected_prediction_tokens: z.number().int(),
+});
+/** Draft token counts of a response. */
+export type CompletionTokensDetails = z.infer<typeof CompletionTokensDetails>;
+
+/** Token counts of a response (`completion_tokens_details` when the engine has a draft). */
 export const Usage = z.object({
   prompt_tokens: z.number().int(),
   completion_tokens: z.number().int(),
   total_tokens: z.number().int(),
+  completion_tokens_details: CompletionTokensDetails.optional(),
 });
 /** Token counts of a response. */
 export type Usage = z.infer<typeof Usage>;
@@ -124,6 +143,8 @@ export const EngineInfo = z.object({
   contextLength: z.number().int(),
   vocabSize: z.number().int(),
   maxBatch: z.number().int(),
+  /** The draft model of speculative decoding, when one is loaded. */
+  draft: z.string().optional(),
 });
 /** What the engine runs on. */
 export type EngineInfo = z.infer<typeof EngineInfo>;
@@ -141,6 +162,22 @@ export const EngineStats = z.object({
   waiting: z.number(),
   /** GPU tensors the engine holds now (the KV cache under WebGPU). */
   gpuTensorsLive: z.number(),
+  /**
+   * Speculative decoding counters (engines with a draft). decodeSteps then counts target
+   * passes (one per round) and decodeTokens the tokens they emitted.
+   */
+  speculative: z.object({
+    draftSteps: z.number(),
+    draftMs: z.number(),
+    targetMs: z.number(),
+    proposed: z.number(),
+    accepted: z.number(),
+    /** Row rounds that ended at a rejection: alpha = accepted / (accepted + rejections). */
+    rejections: z.number(),
+    compactions: z.number(),
+    /** The smoothed draft step / target pass time ratio the optimal schedule uses. */
+    costRatio: z.number(),
+  }).optional(),
 });
 /** Engine counters. */
 export type EngineStats = z.infer<typeof EngineStats>;

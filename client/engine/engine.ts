@@ -16,10 +16,11 @@ import {
   type EngineStats,
   GenerateRequest,
   type GenerateResult,
+  type Usage,
 } from "./api.ts";
 import { asyncQueue } from "./async_queue.ts";
 import { BatchRunner } from "./batch_runner.ts";
-import { createDecoder } from "./decoder.ts";
+import { createDecoder, type Decoder } from "./decoder.ts";
 import { selectExecutionProvider } from "./ep.ts";
 import { EngineStateError, ModelMismatchError } from "./errors.ts";
 import type { GenerationRow, RowResult } from "./generation_row.ts";
@@ -38,6 +39,8 @@ import {
 } from "./requests.ts";
 import { createTextCodec } from "./tokenizer.ts";
 import { useWebGpuAdapter } from "./ort.ts";
+import { checkDraftCompatible } from "./speculative/draft_check.ts";
+import { SpeculativeRunner } from "./speculative/spec_runner.ts";
 
 /** Injected dependencies of {@link createEngine}. */
 export interface EngineDeps {
@@ -46,13 +49,21 @@ export interface EngineDeps {
   readonly fetch?: typeof fetch;
 }
 
+function sourceName(source: EngineInit["model"]): string {
+  return source.kind === "url" ? source.url : source.kind === "path" ? source.path : "bytes";
+}
+
 function modelName(init: EngineInit): string {
-  if (init.name !== undefined) return init.name;
-  return init.model.kind === "url"
-    ? init.model.url
-    : init.model.kind === "path"
-    ? init.model.path
-    : "bytes";
+  return init.name ?? sourceName(init.model);
+}
+
+/** What the engine needs of a runner (plain {@link BatchRunner} or {@link SpeculativeRunner}). */
+interface Runner {
+  submit(row: GenerationRow): void;
+  idle(): Promise<void>;
+  readonly active: number;
+  readonly waiting: number;
+  readonly liveGpuTensors: number;
 }
 
 const completionId = () => `chatcmpl-${crypto.randomUUID()}`;
@@ -70,12 +81,17 @@ const now = () => Math.floor(Date.now() / 1000);
 export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}): Promise<Engine> {
   const init = parseRequest(EngineInit, input, "createEngine");
   const choice = await selectExecutionProvider(init.ep);
-  const files = await loadModelFolder(init.model, {
+  const loadOptions = {
     dtype: init.dtype,
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(deps.cache ? { cache: deps.cache } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
-  });
+  };
+  const files = await loadModelFolder(init.model, loadOptions);
+  const draftFiles = init.draft === undefined
+    ? undefined
+    : await loadModelFolder(init.draft, loadOptions);
+  if (draftFiles !== undefined) checkDraftCompatible(files, draftFiles);
   const codec = createTextCodec(files.tokenizerJson, files.tokenizerConfig);
   const config = files.config;
   const maxSpecial = Math.max(-1, ...codec.specialIds);
@@ -86,14 +102,30 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
   }
   if (choice.ep === "webgpu") useWebGpuAdapter(choice.adapter);
   const decoder = await createDecoder(files.onnx, config, choice.ep);
+  let draftDecoder: Decoder | undefined;
+  try {
+    draftDecoder = draftFiles === undefined
+      ? undefined
+      : await createDecoder(draftFiles.onnx, draftFiles.config, choice.ep);
+  } catch (err) {
+    await decoder.release();
+    throw err;
+  }
   const eos = eosTokenIds(config, files.generationConfig);
   const padTokenId = config.pad_token_id ?? eos[0] ?? 0;
-  const runner = new BatchRunner(decoder, { maxBatch: init.maxBatch, padTokenId });
+  const runnerOptions = { maxBatch: init.maxBatch, padTokenId };
+  // Without a draft the plain runner serves every row, unchanged.
+  const speculative = draftDecoder === undefined
+    ? undefined
+    : new SpeculativeRunner(decoder, draftDecoder, runnerOptions);
+  const plain = speculative === undefined ? new BatchRunner(decoder, runnerOptions) : undefined;
+  const runner: Runner = speculative ?? plain!;
   const ctx: RowContext = {
     codec,
     vocabSize: config.vocab_size,
     contextLength: config.max_position_embeddings,
     eosTokenIds: eos,
+    hasDraft: draftDecoder !== undefined,
   };
   const name = modelName(init);
   let disposed = false;
@@ -236,14 +268,36 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
         contextLength: ctx.contextLength,
         vocabSize: ctx.vocabSize,
         maxBatch: init.maxBatch,
+        ...(init.draft !== undefined ? { draft: sourceName(init.draft) } : {}),
       });
     },
     stats(): Promise<EngineStats> {
+      const s = speculative?.stats ?? plain!.stats;
       return Promise.resolve({
-        ...runner.stats,
+        prefillTokens: s.prefillTokens,
+        prefillMs: s.prefillMs,
+        decodeSteps: s.decodeSteps,
+        decodeTokens: s.decodeTokens,
+        decodeMs: s.decodeMs,
+        rowSteps: s.rowSteps,
+        rebuilds: s.rebuilds,
         active: runner.active,
         waiting: runner.waiting,
         gpuTensorsLive: runner.liveGpuTensors,
+        ...(speculative !== undefined
+          ? {
+            speculative: {
+              draftSteps: speculative.stats.draftSteps,
+              draftMs: speculative.stats.draftMs,
+              targetMs: speculative.stats.targetMs,
+              proposed: speculative.stats.proposed,
+              accepted: speculative.stats.accepted,
+              rejections: speculative.stats.rejections,
+              compactions: speculative.stats.compactions,
+              costRatio: speculative.cost.c,
+            },
+          }
+          : {}),
       });
     },
     async dispose(): Promise<void> {
@@ -251,16 +305,28 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
       disposed = true;
       await runner.idle();
       await decoder.release();
+      await draftDecoder?.release();
     },
   };
 }
 
-function usage(results: readonly RowResult[]) {
+function usage(results: readonly RowResult[]): Usage {
   const prompt = results[0]?.promptTokens ?? 0;
   const completion = results.reduce((s, r) => s + r.tokens.length, 0);
+  const spec = results.filter((r) => r.speculative !== undefined);
+  const proposed = spec.reduce((s, r) => s + r.speculative!.proposed, 0);
+  const accepted = spec.reduce((s, r) => s + r.speculative!.accepted, 0);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
+    ...(spec.length > 0
+      ? {
+        completion_tokens_details: {
+          accepted_prediction_tokens: accepted,
+          rejected_prediction_tokens: proposed - accepted,
+        },
+      }
+      : {}),
   };
 }

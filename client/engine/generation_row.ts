@@ -7,7 +7,9 @@
  * @module
  */
 import type { FinishReason } from "./api.ts";
-import type { RowDriver, RowEnd } from "./batch_runner.ts";
+import type { RowEnd } from "./batch_runner.ts";
+import type { SpeculativeOptions } from "./speculative/options.ts";
+import type { SpecRowDriver } from "./speculative/spec_row.ts";
 import { Detokenizer } from "./detokenizer.ts";
 import {
   type Rng,
@@ -29,6 +31,8 @@ export interface RowResult {
   readonly tokenLogprobs: readonly number[];
   /** Probabilities of requested score tokens at the first generated position. */
   readonly scores?: Readonly<Record<string, number>>;
+  /** Draft tokens proposed for this row and accepted into its output (speculative engines). */
+  readonly speculative?: { readonly proposed: number; readonly accepted: number };
 }
 
 /** Everything a row needs. */
@@ -48,10 +52,15 @@ export interface RowSpec {
   readonly signal?: AbortSignal | undefined;
   /** Called with each safe-to-emit text delta. */
   readonly onDelta?: (delta: string) => void;
+  /** Speculative options (engines with a draft model); reported counts appear when set. */
+  readonly speculative?: SpeculativeOptions;
 }
 
-/** A {@link RowDriver} that settles {@link GenerationRow.result}. */
-export class GenerationRow implements RowDriver {
+/**
+ * A row driver (plain {@link RowDriver} and speculative {@link SpecRowDriver}) that settles
+ * {@link GenerationRow.result}.
+ */
+export class GenerationRow implements SpecRowDriver {
   readonly promptIds: readonly number[];
   readonly signal: AbortSignal | undefined;
   /** Settles when the row ends. */
@@ -65,6 +74,10 @@ export class GenerationRow implements RowDriver {
   readonly #logprobs: number[] = [];
   #scores: Record<string, number> | undefined;
   #lastLogprob = 0;
+  /** History plus proposals, for speculative processing with a repetition penalty. */
+  #specHistory: TokenHistory | undefined;
+  #proposed = 0;
+  #accepted = 0;
   /** Characters handed to onDelta so far. */
   #emitted = 0;
   #resolve!: (r: RowResult) => void;
@@ -106,6 +119,58 @@ export class GenerationRow implements RowDriver {
     return token;
   }
 
+  /** Speculative options, when the engine has a draft model. */
+  get speculative(): SpeculativeOptions | undefined {
+    return this.#spec.speculative;
+  }
+
+  /** True at temperature 0 (argmax, no randomness). */
+  get greedy(): boolean {
+    return this.#sampler.pipeline.greedy;
+  }
+
+  /** The row's generator (draft draws, acceptance tests and residual draws use it too). */
+  get rng(): Rng {
+    return this.#spec.rng;
+  }
+
+  /** Tokens the row may still generate before max_tokens. */
+  get tokensLeft(): number {
+    return this.#spec.maxTokens - this.#tokens.length;
+  }
+
+  /**
+   * Process raw logits ([vocab]) into `out` with the row's sampling parameters, as if the row
+   * had already generated `proposals[0..count)` (they join the repetition-penalty history).
+   */
+  process(
+    logits: Float32Array,
+    out: Float32Array,
+    proposals: ArrayLike<number>,
+    count: number,
+  ): Float32Array {
+    if (this.#spec.params.repetition_penalty === 1 || count === 0) {
+      return this.#sampler.pipeline.process(logits, out, this.#history);
+    }
+    const h = this.#specHistory ??= new TokenHistory(this.#spec.vocabSize);
+    h.clear();
+    h.addAll(this.#history.distinctIds());
+    for (let i = 0; i < count; i++) h.add(proposals[i]!);
+    return this.#sampler.pipeline.process(logits, out, h);
+  }
+
+  /** Record a token chosen by speculative verification with its raw log-probability. */
+  pushVerified(token: number, logprob: number): boolean {
+    this.#lastLogprob = logprob;
+    return this.push(token);
+  }
+
+  /** Count draft tokens proposed for this row and accepted into its output. */
+  noteSpeculation(proposed: number, accepted: number): void {
+    this.#proposed += proposed;
+    this.#accepted += accepted;
+  }
+
   push(token: number): boolean {
     this.#tokens.push(token);
     this.#logprobs.push(this.#lastLogprob);
@@ -140,6 +205,9 @@ export class GenerationRow implements RowDriver {
       promptTokens: this.promptIds.length,
       tokenLogprobs: this.#logprobs,
       ...(this.#scores !== undefined ? { scores: this.#scores } : {}),
+      ...(this.#spec.speculative !== undefined
+        ? { speculative: { proposed: this.#proposed, accepted: this.#accepted } }
+        : {}),
     });
   }
 }

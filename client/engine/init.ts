@@ -9,6 +9,11 @@ import { ModelSource } from "./loader/load_folder.ts";
 /** Engine creation settings. */
 export const EngineInit = z.object({
   model: ModelSource,
+  /**
+   * Draft model for speculative decoding; it must share the model's tokenizer and vocabulary.
+   * With a draft, rows speculate unless their request says `speculative: { gamma: 0 }`.
+   */
+  draft: ModelSource.optional(),
   /** Display name; defaults to the folder URL or path. */
   name: z.string().optional(),
   ep: z.enum(["auto", "webgpu", "wasm"]).default("auto"),

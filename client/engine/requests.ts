@@ -9,6 +9,12 @@ import type { ChatMessage } from "./api.ts";
 import { ContextOverflowError, InvalidRequestError } from "./errors.ts";
 import { GenerationRow } from "./generation_row.ts";
 import { createRng, parseSamplingParams } from "./sampling/mod.ts";
+import {
+  neverSpeculates,
+  resolveSpeculative,
+  type SpeculativeOptions,
+  SpeculativeRequest,
+} from "./speculative/options.ts";
 import type { TextCodec } from "./tokenizer.ts";
 
 /** What rows of one model share. */
@@ -17,6 +23,28 @@ export interface RowContext {
   readonly vocabSize: number;
   readonly contextLength: number;
   readonly eosTokenIds: readonly number[];
+  /** True when the engine has a draft model (speculative decoding). */
+  readonly hasDraft?: boolean;
+}
+
+/**
+ * A row's speculative options: the request's (defaults filled in) or the defaults when the
+ * engine has a draft; undefined without a draft, where asking to speculate is an error.
+ */
+export function speculativeOptions(
+  ctx: RowContext,
+  request: { speculative?: unknown },
+): SpeculativeOptions | undefined {
+  const given = request.speculative === undefined ? undefined : resolveSpeculative(
+    parseRequest(SpeculativeRequest, request.speculative, "speculative decoding"),
+  );
+  if (ctx.hasDraft === true) return given ?? resolveSpeculative();
+  if (given !== undefined && !neverSpeculates(given)) {
+    throw new InvalidRequestError(
+      `Cannot run speculative decoding as the engine must be created with a 'draft' model: current value of 'draft' is undefined`,
+    );
+  }
+  return undefined;
 }
 
 /** Parse with a zod schema, throwing InvalidRequestError that names the field and value. */
@@ -80,7 +108,7 @@ export function randomSeed(): number {
 export function buildRow(
   ctx: RowContext,
   ids: readonly number[],
-  sampling: unknown,
+  sampling: { speculative?: unknown },
   options: {
     seed: number;
     stream: number;
@@ -90,6 +118,7 @@ export function buildRow(
   },
 ): GenerationRow {
   const params = parseSamplingParams(sampling);
+  const speculative = speculativeOptions(ctx, sampling);
   const room = ctx.contextLength - ids.length;
   return new GenerationRow({
     promptIds: ids,
@@ -102,5 +131,6 @@ export function buildRow(
     ...(options.scoreTokens !== undefined ? { scoreTokens: options.scoreTokens } : {}),
     signal: options.signal,
     ...(options.onDelta !== undefined ? { onDelta: options.onDelta } : {}),
+    ...(speculative !== undefined ? { speculative } : {}),
   });
 }

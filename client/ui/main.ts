@@ -11,6 +11,7 @@
  * @module
  */
 import type { Engine, EngineInfo } from "../engine/api.ts";
+import { EngineStateError } from "../engine/errors.ts";
 import type { LoadProgress } from "../engine/loader/progress.ts";
 import { connectWorkerEngine } from "../engine/worker/worker_client.ts";
 import { ProgressView } from "./progress_view.ts";
@@ -23,7 +24,7 @@ export interface PageState {
   /** Every progress event of the last load, in order. */
   readonly progress: LoadProgress[];
   /** Settles when the model is loaded (with its info) or failed. */
-  ready: Promise<EngineInfo>;
+  readonly ready: Promise<EngineInfo>;
   engine?: Engine;
   info?: EngineInfo;
   error?: { name: string; message: string };
@@ -48,7 +49,11 @@ export function startPage(): PageState {
   const modelUrl = new URL(params.get("model") ?? DEFAULT_MODEL, location.href).href;
   const ep = params.get("ep") ?? "auto";
   const status = byId<HTMLElement>("status");
-  const view = new ProgressView(byId("files"), byId<HTMLProgressElement>("total-progress"), byId("total-text"));
+  const view = new ProgressView(
+    byId("files"),
+    byId<HTMLProgressElement>("total-progress"),
+    byId("total-text"),
+  );
   const form = byId<HTMLFormElement>("chat");
   const prompt = byId<HTMLTextAreaElement>("prompt");
   const generate = byId<HTMLButtonElement>("generate");
@@ -58,29 +63,46 @@ export function startPage(): PageState {
   // Best effort: persist() exists only on windows, the worker's cache cannot ask for it.
   navigator.storage?.persist?.().catch(() => false);
 
-  const worker = new Worker(new URL("./engine_worker.js", import.meta.url), { type: "module" });
-  const state: PageState = { progress: [], ready: Promise.resolve() as unknown as Promise<EngineInfo> };
+  const workerUrl = new URL("./engine_worker.js", import.meta.url);
+  const worker = new Worker(workerUrl, { type: "module" });
+  // A worker whose script fails to load never answers: fail the load instead of waiting forever.
+  const workerFailed = new Promise<never>((_, reject) => {
+    worker.addEventListener("error", (e) => {
+      const why = e.message || "is the client built? (deno task build)";
+      reject(
+        new EngineStateError(`Cannot start the engine worker '${workerUrl.pathname}': ${why}`),
+      );
+    }, { once: true });
+  });
   status.textContent = `Loading ${modelUrl}…`;
-  state.ready = connectWorkerEngine(
+  const connecting = connectWorkerEngine(
     worker,
-    { model: { kind: "url", url: modelUrl }, ep: ep as "auto" | "webgpu" | "wasm", cache: params.get("cache") !== "0" },
+    {
+      model: { kind: "url", url: modelUrl },
+      ep: ep as "auto" | "webgpu" | "wasm",
+      cache: params.get("cache") !== "0",
+    },
     (p) => {
       state.progress.push(p);
       view.update(p);
     },
-  ).then(async (engine) => {
-    state.engine = engine;
-    const info = await engine.info();
-    state.info = info;
-    status.textContent = `Loaded ${info.model}`;
-    byId("ep").textContent = `Execution provider: ${info.ep} (${info.epReason})`;
-    byId("ep").dataset.ep = info.ep;
-    generate.disabled = false;
-    return info;
-  }, (err: unknown) => {
-    state.error = showError(status, err);
-    throw err;
-  });
+  );
+  const state: PageState = {
+    progress: [],
+    ready: Promise.race([connecting, workerFailed]).then(async (engine) => {
+      state.engine = engine;
+      const info = await engine.info();
+      state.info = info;
+      status.textContent = `Loaded ${info.model}`;
+      byId("ep").textContent = `Execution provider: ${info.ep} (${info.epReason})`;
+      byId("ep").dataset.ep = info.ep;
+      generate.disabled = false;
+      return info;
+    }, (err: unknown) => {
+      state.error = showError(status, err);
+      throw err;
+    }),
+  };
   state.ready.catch(() => {}); // surfaced in the status line
 
   let running: AbortController | undefined;
@@ -106,7 +128,9 @@ export function startPage(): PageState {
       }
       output.dataset.done = "stop";
     } catch (err) {
-      output.dataset.done = err instanceof Error && err.name === "GenerationAbortedError" ? "aborted" : "error";
+      output.dataset.done = err instanceof Error && err.name === "GenerationAbortedError"
+        ? "aborted"
+        : "error";
       if (output.dataset.done === "error") showError(status, err);
     } finally {
       running = undefined;

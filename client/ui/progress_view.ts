@@ -31,9 +31,9 @@ export class ProgressView {
     const row = this.#row(p.file);
     row.bar.max = Math.max(1, p.total ?? p.loaded);
     row.bar.value = p.loaded;
-    row.text.textContent = `${formatBytes(p.loaded)}${p.total === null ? "" : ` / ${formatBytes(p.total)}`}${
-      p.cached ? " (cached)" : ""
-    }`;
+    row.text.textContent = `${formatBytes(p.loaded)}${
+      p.total === null ? "" : ` / ${formatBytes(p.total)}`
+    }${p.cached ? " (cached)" : ""}`;
     const { loaded, total } = p.overall;
     if (total === null) {
       this.#total.removeAttribute("value");
@@ -41,7 +41,9 @@ export class ProgressView {
       this.#total.max = Math.max(1, total);
       this.#total.value = loaded;
     }
-    this.#totalText.textContent = `${formatBytes(loaded)}${total === null ? "" : ` / ${formatBytes(total)}`}`;
+    this.#totalText.textContent = `${formatBytes(loaded)}${
+      total === null ? "" : ` / ${formatBytes(total)}`
+    }`;
   }
 
   #row(file: string) {

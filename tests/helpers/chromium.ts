@@ -11,7 +11,12 @@ import { type Browser, chromium as playwright } from "playwright-core";
 /** Where the system Chromium lives on Debian. */
 export const SYSTEM_CHROMIUM = "/usr/bin/chromium";
 
-/** Flags for a quiet, offline, WebGPU-capable headless Chromium. */
+/**
+ * Flags for a quiet, offline, WebGPU-capable headless Chromium. With the two WebGPU flags,
+ * the binary of @sparticuz/chromium 153 exposes a SwiftShader adapter to pages served from
+ * http://127.0.0.1 (not about:blank); `--use-angle=swiftshader` and
+ * `--enable-features=Vulkan` were not needed.
+ */
 export const CHROMIUM_FLAGS: readonly string[] = [
   "--no-sandbox",
   "--enable-unsafe-webgpu",

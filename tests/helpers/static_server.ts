@@ -115,10 +115,15 @@ export function startStaticServer(mounts: readonly StaticMount[]): StaticServer 
     const { pathname } = new URL(req.url);
     requests.push(`${req.method} ${pathname}`);
     if (req.method !== "GET" && req.method !== "HEAD") {
-      return new Response("method not allowed", { status: 405, headers: { ...ISOLATION_HEADERS, Allow: "GET, HEAD" } });
+      return new Response("method not allowed", {
+        status: 405,
+        headers: { ...ISOLATION_HEADERS, Allow: "GET, HEAD" },
+      });
     }
     const file = resolve(parsed, pathname);
-    if (file === undefined) return new Response("not found", { status: 404, headers: ISOLATION_HEADERS });
+    if (file === undefined) {
+      return new Response("not found", { status: 404, headers: ISOLATION_HEADERS });
+    }
     return serveFile(req, file);
   });
   return {

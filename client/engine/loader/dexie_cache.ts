@@ -1,13 +1,13 @@
 /**
  * The browser cache of downloaded model files: Dexie over IndexedDB. Each file version is
  * keyed by {@link cacheKey} (URL + size + etag), so a changed file on the server is a miss.
- * Metadata and bytes live in two tables written in ONE transaction, so a file is either
- * fully stored or absent: an interrupted write (tab closed, quota hit) never yields a
- * half-written file. `list()` reads only the metadata table.
+ * Metadata (table `files`) and bytes (table `blobs`) are written in ONE transaction, so a
+ * file is either fully stored or absent: an interrupted write (tab closed, quota hit) never
+ * yields a half-written file. `list()` reads only the metadata table, never the bytes.
  *
  * @module
  */
-import Dexie, { type Table } from "dexie";
+import { Dexie, type Table } from "dexie";
 import { z } from "zod";
 import { StorageQuotaError } from "../errors.ts";
 import { type CachedFileInfo, cacheKey, type FileKey, type ModelFileCache } from "./file_cache.ts";
@@ -15,8 +15,8 @@ import { type CachedFileInfo, cacheKey, type FileKey, type ModelFileCache } from
 /** Default IndexedDB database name. */
 export const MODEL_CACHE_DB = "verity-model-files";
 
-/** One cached file's metadata row (table `entries`). */
-export const CacheEntry = z.object({
+/** One cached file's metadata row (table `files`), checked when read back. */
+export const CachedFileRow = z.object({
   key: z.string(),
   url: z.string(),
   size: z.number().int().nonnegative().nullable(),
@@ -25,11 +25,11 @@ export const CacheEntry = z.object({
   /** Bytes actually stored (equals `size` when the server sent a Content-Length). */
   byteLength: z.number().int().nonnegative(),
 });
-/** One cached file's metadata row (table `entries`). */
-export type CacheEntry = z.infer<typeof CacheEntry>;
+/** One cached file's metadata row (table `files`). */
+export type CachedFileRow = z.infer<typeof CachedFileRow>;
 
 /** One cached file's bytes (table `blobs`). */
-interface CacheBlob {
+interface BlobRow {
   readonly key: string;
   readonly bytes: ArrayBuffer;
 }
@@ -45,7 +45,7 @@ export interface StorageLike {
 export interface DexieModelCacheOptions {
   /** IndexedDB database name (default {@link MODEL_CACHE_DB}). */
   readonly dbName?: string;
-  /** Storage manager used for quota checks; default `navigator.storage` when present. */
+  /** Storage manager for quota checks and persistence; default `navigator.storage`. */
   readonly storage?: StorageLike;
   /** IndexedDB implementation (default: the global one). */
   readonly indexedDB?: IDBFactory;
@@ -53,23 +53,45 @@ export interface DexieModelCacheOptions {
   readonly now?: () => number;
 }
 
-/** True when an error (or any error it wraps) is a quota error from IndexedDB or Dexie. */
-export function isQuotaError(err: unknown): boolean {
+/**
+ * The quota error inside an error from IndexedDB or Dexie (Dexie wraps the DOMException
+ * `QuotaExceededError` in an `AbortError` whose `inner` is the original), or undefined.
+ *
+ * @example
+ * ```ts
+ * findQuotaError({ name: "AbortError", inner: new DOMException("full", "QuotaExceededError") });
+ * ```
+ */
+export function findQuotaError(err: unknown): Error | undefined {
   for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
     const { name, inner, cause } = e as { name?: unknown; inner?: unknown; cause?: unknown };
-    if (name === "QuotaExceededError") return true;
+    if (name === "QuotaExceededError") return e instanceof Error ? e : new Error(String(e));
     e = inner ?? cause;
   }
-  return false;
+  return undefined;
 }
 
 const fileName = (url: string) => url.slice(url.lastIndexOf("/") + 1) || url;
 
-/** A {@link ModelFileCache} over IndexedDB with quota checks and persistent storage. */
+/** A standalone ArrayBuffer with exactly these bytes (no copy when the view spans its buffer). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
+}
+
+/**
+ * A {@link ModelFileCache} over IndexedDB with quota checks and persistent storage.
+ *
+ * @example
+ * ```ts
+ * const cache = new DexieModelCache();
+ * await cache.put({ url, size: bytes.byteLength, etag: null }, bytes);
+ * ```
+ */
 export class DexieModelCache implements ModelFileCache {
   readonly #db: Dexie;
-  readonly #entries: Table<CacheEntry, string>;
-  readonly #blobs: Table<CacheBlob, string>;
+  readonly #files: Table<CachedFileRow, string>;
+  readonly #blobs: Table<BlobRow, string>;
   readonly #storage: StorageLike | undefined;
   readonly #now: () => number;
   #persistAsked = false;
@@ -81,26 +103,28 @@ export class DexieModelCache implements ModelFileCache {
       cache: "disabled",
       ...(idb !== undefined ? { indexedDB: idb } : {}),
     });
-    // Schema history: bump the version and add an upgrade when a table or index changes.
-    this.#db.version(1).stores({ entries: "&key, url, storedAt", blobs: "&key" });
-    this.#entries = this.#db.table("entries");
+    // Schema history (bump the version and add an upgrade when a table or index changes):
+    // 1: files (metadata, by key, indexed by url and storedAt), blobs (bytes, by key).
+    this.#db.version(1).stores({ files: "&key, url, storedAt", blobs: "&key" });
+    this.#files = this.#db.table("files");
     this.#blobs = this.#db.table("blobs");
     this.#storage = options.storage ??
       (globalThis.navigator as { storage?: StorageLike } | undefined)?.storage;
     this.#now = options.now ?? Date.now;
   }
 
-  /** The bytes stored for exactly this key, or undefined (also for a damaged entry). */
+  /** The bytes stored for exactly this key, or undefined (also for a damaged row). */
   async get(key: FileKey): Promise<Uint8Array | undefined> {
     const k = cacheKey(key);
-    const [entry, blob] = await this.#db.transaction(
+    const [row, blob] = await this.#db.transaction(
       "r",
-      this.#entries,
+      this.#files,
       this.#blobs,
-      () => Promise.all([this.#entries.get(k), this.#blobs.get(k)]),
+      () => Promise.all([this.#files.get(k), this.#blobs.get(k)]),
     );
-    if (entry === undefined || blob === undefined) return undefined;
-    if (blob.bytes.byteLength !== entry.byteLength) return undefined;
+    const meta = CachedFileRow.safeParse(row);
+    if (!meta.success || !(blob?.bytes instanceof ArrayBuffer)) return undefined;
+    if (blob.bytes.byteLength !== meta.data.byteLength) return undefined;
     if (key.size !== null && blob.bytes.byteLength !== key.size) return undefined;
     return new Uint8Array(blob.bytes);
   }
@@ -113,9 +137,7 @@ export class DexieModelCache implements ModelFileCache {
     await this.#askPersist();
     await this.#checkQuota(key, bytes.byteLength);
     const k = cacheKey(key);
-    // Copy into a standalone ArrayBuffer: `bytes` may be a view into a larger buffer.
-    const copy = bytes.slice().buffer;
-    const entry: CacheEntry = {
+    const row: CachedFileRow = {
       key: k,
       url: key.url,
       size: key.size,
@@ -124,33 +146,38 @@ export class DexieModelCache implements ModelFileCache {
       byteLength: bytes.byteLength,
     };
     try {
-      await this.#db.transaction("rw", this.#entries, this.#blobs, async () => {
-        await this.#blobs.put({ key: k, bytes: copy });
-        await this.#entries.put(entry);
+      await this.#db.transaction("rw", this.#files, this.#blobs, async () => {
+        await this.#blobs.put({ key: k, bytes: ownBuffer(bytes) });
+        await this.#files.put(row);
       });
     } catch (err) {
-      if (!isQuotaError(err)) throw err;
+      const quotaError = findQuotaError(err);
+      if (quotaError === undefined) throw err;
       const usage = await this.#usageText();
+      const name = fileName(key.url);
       throw new StorageQuotaError(
-        `Cannot cache model file '${
-          fileName(key.url)
-        }' (${bytes.byteLength} bytes) as the browser refused the write: storage quota exceeded${usage}`,
-        { cause: err },
+        `Cannot cache model file '${name}' (${bytes.byteLength} bytes) as the browser refused the write: storage quota exceeded${usage} (from ${key.url})`,
+        { cause: quotaError },
       );
     }
   }
 
-  /** Every cached file (metadata only), oldest first. */
+  /** Every cached file (metadata only), oldest first; unreadable rows are skipped. */
   async list(): Promise<CachedFileInfo[]> {
-    const rows = await this.#entries.orderBy("storedAt").toArray();
-    return rows.map((r) => ({ url: r.url, size: r.size, etag: r.etag, storedAt: r.storedAt }));
+    const rows = await this.#files.orderBy("storedAt").toArray();
+    return rows.flatMap((r) => {
+      const parsed = CachedFileRow.safeParse(r);
+      if (!parsed.success) return [];
+      const { url, size, etag, storedAt } = parsed.data;
+      return [{ url, size, etag, storedAt }];
+    });
   }
 
   /** Remove every file whose URL starts with `prefix`; returns how many were removed. */
   deletePrefix(prefix: string): Promise<number> {
-    return this.#db.transaction("rw", this.#entries, this.#blobs, async () => {
-      const keys = await this.#entries.where("url").startsWith(prefix).primaryKeys();
-      await this.#entries.bulkDelete(keys);
+    return this.#db.transaction("rw", this.#files, this.#blobs, async () => {
+      const keys = await this.#files.where("url").startsWith(prefix).primaryKeys();
+      await this.#files.bulkDelete(keys);
       await this.#blobs.bulkDelete(keys);
       return keys.length;
     });
@@ -177,10 +204,9 @@ export class DexieModelCache implements ModelFileCache {
     if (usage === undefined || quota === undefined) return;
     const free = Math.max(0, quota - usage);
     if (size > free) {
+      const name = fileName(key.url);
       throw new StorageQuotaError(
-        `Cannot cache model file '${
-          fileName(key.url)
-        }' (${size} bytes) as browser storage is full: usage ${usage} of quota ${quota} bytes leaves ${free} bytes free (from ${key.url})`,
+        `Cannot cache model file '${name}' (${size} bytes) as browser storage is full: usage ${usage} of quota ${quota} bytes leaves ${free} bytes free (from ${key.url})`,
       );
     }
   }

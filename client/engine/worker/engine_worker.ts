@@ -36,17 +36,20 @@ export function wasmThreads(
  */
 export function startEngineWorker(scope: MessageEndpoint, options: EngineWorkerOptions = {}): void {
   configureOrt({ wasmPaths: options.ortPrefix ?? "/ort/", numThreads: wasmThreads(globalThis) });
+  // One cache (one IndexedDB connection) for every model this worker loads.
+  let cache: DexieModelCache | undefined;
   serveEngine(scope, (init, onProgress) =>
     createEngine(init, {
       onProgress,
-      ...(init.cache ? { cache: new DexieModelCache() } : {}),
+      ...(init.cache ? { cache: cache ??= new DexieModelCache() } : {}),
     }));
 }
 
 // Start only when this file is a worker's entry (onnxruntime's own pthread workers are named
-// "em-pthread" and must not serve an engine); importing it elsewhere has no effect.
-const isWorker = typeof WorkerGlobalScope !== "undefined" &&
-  globalThis instanceof WorkerGlobalScope;
-if (isWorker && !(globalThis as { name?: string }).name?.startsWith("em-pthread")) {
+// "em-pthread" and must not serve an engine); importing it on a page or in Deno has no effect.
+const scope = globalThis as { WorkerGlobalScope?: abstract new () => unknown; name?: string };
+const isWorker = scope.WorkerGlobalScope !== undefined &&
+  globalThis instanceof scope.WorkerGlobalScope;
+if (isWorker && !scope.name?.startsWith("em-pthread")) {
   startEngineWorker(globalThis as unknown as MessageEndpoint);
 }
