@@ -5,11 +5,13 @@
  * on WebGPU (SwiftShader). Quota failures and a missing model folder come back across the
  * worker as typed errors.
  *
- * Timings measured on 2 cores shared with other jobs (load average 5-7), two runs; the test
- * prints its own at the end: build + Deno reference 4-5 s (in parallel), Chromium launch
- * 0.5-0.7 s, first wasm load 10.7 s (mostly onnxruntime's first session in a fresh worker),
- * reload from the cache 6.5-7.2 s, WebGPU load 14-15 s and first WebGPU generation of 24
- * tokens 20-28 s (SwiftShader compiles every shader), the rest about 1 s each; in all 73-80 s.
+ * Timings on 2 cores shared with other jobs; the test prints its own at the end. Load
+ * average 5-7: 73-80 s in all (build and Deno reference 4-5 s in parallel, Chromium launch
+ * 0.5 s, first wasm load 10.7 s, reload from the cache 6.5-7 s, WebGPU load 14-15 s, first
+ * WebGPU generation of 24 tokens 20-28 s, the other steps about 1 s each). Load average 8-9:
+ * 111-116 s. The loads are dominated by onnxruntime's first session in a fresh worker (the
+ * second session in the same worker takes about 1 s), the WebGPU step by SwiftShader
+ * compiling every shader on first use.
  *
  * @module
  */

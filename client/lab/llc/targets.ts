@@ -15,10 +15,17 @@
  */
 import { numpy as np } from "@jax-js/jax";
 import { fromHost, type LabDtype } from "../device.ts";
-import type { Params } from "../params.ts";
+import { disposeParams, type Params } from "../params.ts";
 import { createRng, type Rng } from "../rng.ts";
 import type { LlcTarget } from "./sgld.ts";
 import { normalCrossingLambda } from "./truth.ts";
+
+/** Free a target's centre (whatever it is by then) and data. */
+function disposeTarget(target: LlcTarget): void {
+  disposeParams(target.center);
+  target.data.x.dispose();
+  target.data.y.dispose();
+}
 
 /** A target plus its known learning coefficient; `dispose` frees its device arrays. */
 export type GroundTruthTarget = { target: LlcTarget; truth: number; dispose: () => void };
@@ -99,15 +106,8 @@ export function polyTarget(
     w.dispose();
     return (c as unknown as np.Array).reshape([1, 1]);
   };
-  return {
-    target: { loss: momentLoss(coefficient), center, data, n },
-    truth: normalCrossingLambda(powers).lambda,
-    dispose: () => {
-      center.w!.dispose();
-      data.x.dispose();
-      data.y.dispose();
-    },
-  };
+  const target: LlcTarget = { loss: momentLoss(coefficient), center, data, n };
+  return { target, truth: normalCrossingLambda(powers).lambda, dispose: () => disposeTarget(target) };
 }
 
 /** Deep linear network [in, hidden..., out] whose true product has rank `rank`. */
@@ -125,8 +125,10 @@ export function dlnTarget(
   for (let l = 0; l + 1 < widths.length; l++) {
     const [a, b] = [widths[l]!, widths[l + 1]!];
     layers.push(
-      Array.from({ length: a }, (_, i) =>
-        Array.from({ length: b }, (_, j) => (i < rank && j < rank ? rng.normal() : 0))),
+      Array.from(
+        { length: a },
+        (_, i) => Array.from({ length: b }, (_, j) => (i < rank && j < rank ? rng.normal() : 0)),
+      ),
     );
   }
   const product = layers.reduce((acc, w) =>
@@ -145,13 +147,6 @@ export function dlnTarget(
     for (let l = 1; l + 1 < widths.length; l++) acc = np.matmul(acc, p[`w${l}`]!);
     return acc;
   };
-  return {
-    target: { loss: momentLoss(chain), center, data, n },
-    truth,
-    dispose: () => {
-      for (const a of Object.values(center)) a.dispose();
-      data.x.dispose();
-      data.y.dispose();
-    },
-  };
+  const target: LlcTarget = { loss: momentLoss(chain), center, data, n };
+  return { target, truth, dispose: () => disposeTarget(target) };
 }
