@@ -1,8 +1,9 @@
 /**
  * The Chromium half of the decode benchmark: bundles and serves the bench page
- * (decode_server.ts) and drives headless Chromium through the page API (page_protocol.ts), one
- * fresh page per (library, execution provider), the two libraries measured interleaved. Every
- * request outside 127.0.0.1 is blocked and reported, so nothing comes from a CDN.
+ * (decode_server.ts) and drives headless Chromium through the page API (page_protocol.ts): one
+ * page (own context and renderer) per library, loaded on wasm and later also on WebGPU, the two
+ * libraries measured interleaved. Every request outside 127.0.0.1 is blocked and reported, so
+ * nothing comes from a CDN.
  *
  * @module
  */
@@ -45,6 +46,15 @@ export class BenchBrowserError extends Error {
     super(message, options);
     this.name = "BenchBrowserError";
   }
+}
+
+/** The libraries compared in Chromium, in page order. */
+const LIBRARIES: readonly DecodeLibrary[] = ["verity", "transformers.js"];
+
+/** One library's page. */
+interface LibraryPage {
+  readonly library: DecodeLibrary;
+  readonly page: PageHandle;
 }
 
 /** The page API as seen from Deno (each call crosses into the page). */
@@ -127,6 +137,7 @@ export async function runInChromium(
 ): Promise<BrowserRun> {
   const bundleDir = await Deno.makeTempDir({ prefix: "verity_decode_bench_" });
   const server = { close: () => Promise.resolve() };
+  const pages: LibraryPage[] = [];
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
     const t0 = performance.now();
@@ -137,9 +148,11 @@ export async function runInChromium(
     const chromium = browser.version();
     log(`chromium ${chromium}: page bundled and browser up in ${ms(t0)}`);
     const blocked: string[] = [];
-    const first = await openPage(browser, `${srv.url}/`, blocked);
-    const info = PageInfo.parse(await first.info({ webgpu: plan.webgpu !== null }));
-    await first.close();
+    // One page per library for the whole run (wasm first, then WebGPU in the same page).
+    for (const library of LIBRARIES) {
+      pages.push({ library, page: await openPage(browser, `${srv.url}/`, blocked) });
+    }
+    const info = PageInfo.parse(await pages[0]!.page.info({ webgpu: plan.webgpu !== null }));
     log(`chromium page: ${JSON.stringify(info)}`);
     const skipped: string[] = [];
     const eps: DecodeEp[] = ["wasm"];
@@ -147,7 +160,7 @@ export async function runInChromium(
     else if (info.webgpu === null) skipped.push("chromium webgpu rows skipped: no WebGPU adapter");
     else eps.push("webgpu");
     const rows: DecodeRow[] = [];
-    for (const ep of eps) rows.push(...await runEp(browser, `${srv.url}/`, blocked, ep, plan, log));
+    for (const ep of eps) rows.push(...await runEp(pages, ep, plan, log));
     if (blocked.length > 0) {
       throw new BenchBrowserError(
         `The bench page requested ${blocked.length} URL(s) outside 127.0.0.1: ${
@@ -157,6 +170,7 @@ export async function runInChromium(
     }
     return { rows, info, chromium, skipped };
   } finally {
+    for (const { page } of pages) await page.close();
     await browser?.close();
     await server.close();
     await Deno.remove(bundleDir, { recursive: true });
@@ -165,52 +179,41 @@ export async function runInChromium(
 
 /** Both libraries on one execution provider, each in its own page, measured interleaved. */
 async function runEp(
-  browser: Browser,
-  url: string,
-  blocked: string[],
+  pages: readonly LibraryPage[],
   ep: DecodeEp,
   plan: DecodePlan,
   log: (line: string) => void,
 ): Promise<DecodeRow[]> {
-  const libraries: DecodeLibrary[] = ["verity", "transformers.js"];
   const settings = epPlan(plan, ep);
   if (settings === null) return [];
-  const opened: PageHandle[] = [];
-  try {
-    // Loads are untimed and run in parallel, each page in its own renderer process.
-    const pages = await Promise.all(libraries.map(async (library) => {
-      const t0 = performance.now();
-      const page = await openPage(browser, url, blocked);
-      opened.push(page);
-      await page.load({ library, ep });
-      log(`chromium ${library} ${ep}: loaded in ${ms(t0)}`);
-      return { library, page };
-    }));
-    const timerFor = (page: PageHandle) => (batch: number): BatchTimer => async (maxTokens) =>
-      PageRunResult.parse(await page.run({ batch, maxTokens }));
-    for (const { library, page } of pages) {
-      const w = await warmUp(timerFor(page), plan.batches, settings.newTokens, settings.warmup);
-      log(`chromium ${library} ${ep}: ${describeWarmup(w)}`);
-    }
-    const rows: DecodeRow[] = [];
-    for (const batch of plan.batches) {
-      const t1 = performance.now();
-      const contenders: Contender[] = pages.map(({ library, page }) => ({
-        id: { library, runtime: "chromium", ep },
-        timer: timerFor(page)(batch),
-      }));
-      const measured = await measureInterleaved(contenders, {
-        batch,
-        newTokens: settings.newTokens,
-        reps: settings.reps,
-      });
-      for (const row of measured) log(`${describeRow(row)} (${ms(t1)} for the pair)`);
-      rows.push(...measured);
-    }
-    return rows;
-  } finally {
-    for (const p of opened) await p.close();
+  // Loads are untimed and run in parallel, each page in its own renderer process.
+  await Promise.all(pages.map(async ({ library, page }) => {
+    const t0 = performance.now();
+    await page.load({ library, ep });
+    log(`chromium ${library} ${ep}: loaded in ${ms(t0)}`);
+  }));
+  const timerFor = (page: PageHandle) => (batch: number): BatchTimer => async (maxTokens) =>
+    PageRunResult.parse(await page.run({ ep, batch, maxTokens }));
+  for (const { library, page } of pages) {
+    const w = await warmUp(timerFor(page), plan.batches, settings.warmup);
+    log(`chromium ${library} ${ep}: ${describeWarmup(w)}`);
   }
+  const rows: DecodeRow[] = [];
+  for (const batch of plan.batches) {
+    const t1 = performance.now();
+    const contenders: Contender[] = pages.map(({ library, page }) => ({
+      id: { library, runtime: "chromium", ep },
+      timer: timerFor(page)(batch),
+    }));
+    const measured = await measureInterleaved(contenders, {
+      batch,
+      newTokens: settings.newTokens,
+      reps: settings.reps,
+    });
+    for (const row of measured) log(`${describeRow(row)} (${ms(t1)} for the pair)`);
+    rows.push(...measured);
+  }
+  return rows;
 }
 
 function ms(t0: number): string {

@@ -67,7 +67,7 @@ export async function runInDeno(plan: DecodePlan, log: (line: string) => void): 
     if (settings === null) continue;
     try {
       const timerFor = (batch: number) => timed(verityBatchRun(engine, batch));
-      const w = await warmUp(timerFor, plan.batches, settings.newTokens, settings.warmup);
+      const w = await warmUp(timerFor, plan.batches, settings.warmup);
       log(`deno verity ${ep}: ${describeWarmup(w)}`);
       for (const batch of plan.batches) {
         const t1 = performance.now();

@@ -61,18 +61,27 @@ export function planFor(quick: boolean): DecodePlan {
   return quick
     ? {
       batches: [1, 4, 8],
-      wasm: { newTokens: 16, reps: 3, warmup: { minMs: 1500, patienceMs: 0, maxMs: 1500 } },
+      wasm: {
+        newTokens: 16,
+        reps: 3,
+        warmup: { tokens: 16, minMs: 1500, patienceMs: 0, maxMs: 1500 },
+      },
       webgpu: null,
     }
     : {
       batches: [1, 4, 8],
       wasm: {
         newTokens: 64,
-        reps: 9,
-        warmup: { minMs: 20_000, patienceMs: 10_000, maxMs: 60_000 },
+        // Many cheap repetitions: rates on a shared machine swing 2x from second to second.
+        reps: 15,
+        warmup: { tokens: 16, minMs: 20_000, patienceMs: 10_000, maxMs: 75_000 },
       },
       // GPU-bound on a software adapter: the first run compiles the shaders, then rates are flat.
-      webgpu: { newTokens: 16, reps: 3, warmup: { minMs: 5_000, patienceMs: 0, maxMs: 5_000 } },
+      webgpu: {
+        newTokens: 16,
+        reps: 3,
+        warmup: { tokens: 4, minMs: 5_000, patienceMs: 0, maxMs: 5_000 },
+      },
     };
 }
 

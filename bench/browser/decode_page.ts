@@ -1,7 +1,7 @@
 /**
  * The decode bench page's API (`globalThis.decodeBench`, see page_protocol.ts), driven from
- * Deno by bench/decode_browser.ts through Playwright. One page holds one library on one execution
- * provider (the driver opens a fresh page for each), both in-page with no worker:
+ * Deno by bench/decode_browser.ts through Playwright. One page holds one library (the driver opens
+ * a fresh page for each), on wasm and then also on WebGPU, in-page with no worker:
  *
  * - Verity: `createEngine` over the model URL, onnxruntime-web 1.30 from `/ort/`.
  * - transformers.js: its web build over the same folder, its own onnxruntime-web from
@@ -57,12 +57,8 @@ async function webgpuAdapter(): Promise<string | null> {
 }
 
 type Loaded =
-  | { readonly library: "verity"; readonly ep: DecodeEp; readonly engine: Engine }
-  | {
-    readonly library: "transformers.js";
-    readonly ep: DecodeEp;
-    readonly model: TransformersModel;
-  };
+  | { readonly library: "verity"; readonly engine: Engine }
+  | { readonly library: "transformers.js"; readonly model: TransformersModel };
 
 /**
  * Build the page API over a page origin (e.g. `location.origin`).
@@ -73,7 +69,8 @@ type Loaded =
  * ```
  */
 export function createDecodeBenchPage(origin: string): DecodeBenchPage {
-  let loaded: Loaded | undefined;
+  // One library per page, on one or both execution providers (one onnxruntime instance).
+  const loaded = new Map<DecodeEp, Loaded>();
   return {
     async info(args) {
       const { webgpu } = PageInfoArgs.parse(args);
@@ -87,7 +84,14 @@ export function createDecodeBenchPage(origin: string): DecodeBenchPage {
     },
     async load(args) {
       const { library, ep } = PageLoad.parse(args);
-      if (loaded !== undefined) throw new BenchPageError("Cannot load twice in one bench page");
+      const other = [...loaded.values()].find((l) => l.library !== library);
+      if (loaded.has(ep) || other !== undefined) {
+        throw new BenchPageError(
+          `Cannot load ${library} on ${ep} as this page already holds ${other?.library ?? library}${
+            other === undefined ? ` on ${ep}` : ""
+          }`,
+        );
+      }
       if (library === "verity") {
         configureOrt({ wasmPaths: PAGE_PATHS.ort, numThreads: 1 });
         const engine = await createEngine({
@@ -95,24 +99,25 @@ export function createDecodeBenchPage(origin: string): DecodeBenchPage {
           ep,
           maxBatch: 8,
         });
-        loaded = { library, ep, engine };
+        loaded.set(ep, { library, engine });
       } else {
         const model = await loadTransformers({
           localModelPath: PAGE_PATHS.models,
           modelId: PAGE_PATHS.modelId,
           ortDist: PAGE_PATHS.ortTransformers,
         }, ep);
-        loaded = { library, ep, model };
+        loaded.set(ep, { library, model });
       }
     },
     run(args) {
-      const { batch, maxTokens } = PageRun.parse(args);
-      if (loaded === undefined) {
-        return Promise.reject(new BenchPageError("Cannot run before load()"));
+      const { ep, batch, maxTokens } = PageRun.parse(args);
+      const l = loaded.get(ep);
+      if (l === undefined) {
+        return Promise.reject(new BenchPageError(`Cannot run on ${ep} before load() on ${ep}`));
       }
-      const run = loaded.library === "verity"
-        ? verityBatchRun(loaded.engine, batch)
-        : transformersBatchRun(loaded.model, batch);
+      const run = l.library === "verity"
+        ? verityBatchRun(l.engine, batch)
+        : transformersBatchRun(l.model, batch);
       return timed(run)(maxTokens);
     },
   };

@@ -27,6 +27,7 @@ export type PageLoad = z.infer<typeof PageLoad>;
 
 /** `run()` argument: one generation of the first `batch` prompts, `maxTokens` tokens each. */
 export const PageRun = z.object({
+  ep: DecodeEp,
   batch: z.number().int().min(1),
   maxTokens: z.number().int().min(1),
 });
@@ -60,8 +61,8 @@ export type PageInfo = z.infer<typeof PageInfo>;
 /** The page API. */
 export interface DecodeBenchPage {
   info(args: PageInfoArgs): Promise<PageInfo>;
-  /** Load one library on one execution provider (once per page). */
+  /** Load the page's library on one execution provider (each at most once; one library a page). */
   load(args: PageLoad): Promise<void>;
-  /** Generate once with the loaded library, timed in the page. */
+  /** Generate once with the library loaded on `ep`, timed in the page. */
   run(args: PageRun): Promise<TimedOutcome>;
 }

@@ -175,8 +175,10 @@ export class KvBatch {
   append(present: KvTensors, counts: ArrayLike<number>, S: number): void {
     const B = this.batch, T = this.length;
     if (present.batch !== B || present.length !== T + S) {
-      throw new Error(
-        `KvBatch: present cache [${present.batch}, ${present.length}] does not extend [${B}, ${T}] by ${S}`,
+      throw new RangeError(
+        `Cannot append to the KV batch as the present cache must be [${B} rows, ${
+          T + S
+        } columns]: current value is [${present.batch} rows, ${present.length} columns]`,
       );
     }
     if (T + S > this.#capacity) this.#grow(Math.max(T + S, 2 * this.#capacity));
@@ -195,7 +197,13 @@ export class KvBatch {
   /** Keep only the first `len` real tokens of row r; its later real columns become holes. */
   truncate(r: number, len: number): void {
     let extra = (this.#lens[r] ?? 0) - len;
-    if (extra < 0) throw new Error(`KvBatch: cannot truncate row ${r} to ${len} > its length`);
+    if (extra < 0) {
+      throw new RangeError(
+        `Cannot truncate KV batch row ${r} as 'len' must be at most its length ${
+          this.#lens[r] ?? 0
+        }: current value is ${len}`,
+      );
+    }
     const cap = this.#capacity;
     for (let c = this.length - 1; c >= 0 && extra > 0; c--) {
       if (this.#mask[r * cap + c] === 1) {

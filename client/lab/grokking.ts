@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { defaultDevice } from "@jax-js/jax";
+import { defaultDevice, type numpy as np } from "@jax-js/jax";
 import { scalarToHost } from "./device.ts";
 import { LabSettingsError } from "./errors.ts";
 import { report, type RunOptions, throwIfAborted, yieldToEventLoop } from "./experiment.ts";
@@ -19,7 +19,7 @@ import { buildGrokkingTask, disposeGrokkingTask, type GrokkingTask } from "./gro
 import { makeModularSplit } from "./modular_data.ts";
 import { paramCount, type Params } from "./params.ts";
 import { createRng } from "./rng.ts";
-import { Trainer } from "./trainer.ts";
+import { type LossFn, Trainer } from "./trainer.ts";
 
 /** One evaluation point of a run. */
 export type GrokkingPoint = {
@@ -50,10 +50,19 @@ export type GrokkingResult = {
   series: GrokkingSeries;
 };
 
-/** Called at every evaluation; `params` gives new references the hook must dispose. */
-export type GrokkingHooks = {
-  onEval?: (point: GrokkingPoint, params: () => Params) => Promise<void>;
+/** What an evaluation hook sees: the point, the current weights, the loss and training rows. */
+export type GrokkingEvalContext = {
+  point: GrokkingPoint;
+  /** New references to the current parameters; the hook disposes them. */
+  params: () => Params;
+  /** Mean training loss on a batch (traceable). */
+  loss: LossFn;
+  /** Training rows (owned by the run: take `.ref` to keep them) and their count. */
+  train: { x: np.Array; y: np.Array; n: number };
 };
+
+/** Hooks into a grokking run (the emergence experiment measures the LLC here). */
+export type GrokkingHooks = { onEval?: (context: GrokkingEvalContext) => Promise<void> };
 
 /** Parse settings, or a preset name with overrides, into full settings. */
 export function resolveGrokkingSettings(
@@ -150,7 +159,12 @@ export async function runGrokking(
       }
       if (memorization === null && point.train_acc >= s.memorizeAt) memorization = step;
       if (grok === null && point.test_acc >= s.grokAt) grok = step;
-      await hooks.onEval?.(point, () => trainer.params());
+      await hooks.onEval?.({
+        point,
+        params: () => trainer.params(),
+        loss: task.loss,
+        train: { x: task.train.x, y: task.train.y, n: task.train.count },
+      });
       report(options, {
         fraction: step / s.steps,
         message: `step ${step} / ${s.steps}`,

@@ -37,9 +37,9 @@ export type GrokkingTask = {
 
 function zeroPadding(a: np.Array, axis: 0 | 1, keep: (i: number) => boolean): np.Array {
   const n = a.shape[axis]!;
-  const mask = np.array(Float32Array.from({ length: n }, (_, i) => (keep(i) ? 1 : 0)), {
-    dtype: a.dtype,
-  });
+  const mask = np.array(Float32Array.from({ length: n }, (_, i) => (keep(i) ? 1 : 0))).astype(
+    a.dtype,
+  );
   return a.mul(axis === 0 ? mask.reshape([n, 1]) : mask.reshape([1, n]));
 }
 

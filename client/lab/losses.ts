@@ -30,7 +30,7 @@ export function classMasks(
 ): ClassMasks {
   const add = Float32Array.from({ length: paddedClasses }, (_, i) => (i < realClasses ? 0 : -1e9));
   const keep = Float32Array.from({ length: paddedClasses }, (_, i) => (i < realClasses ? 1 : 0));
-  return { additive: np.array(add, { dtype }), keep: np.array(keep, { dtype }) };
+  return { additive: np.array(add).astype(dtype), keep: np.array(keep).astype(dtype) };
 }
 
 /**

@@ -6,7 +6,9 @@
  * @module
  */
 import { jit, numpy as np, type OwnedFunction, valueAndGrad } from "@jax-js/jax";
-import { applyUpdate, initOptState, type OptimizerSettings, type OptState } from "./optim.ts";
+import type { z } from "zod";
+import { LabSettingsError } from "./errors.ts";
+import { applyUpdate, initOptState, OptimizerSettings, type OptState } from "./optim.ts";
 import { disposeParams, type Params, refParams } from "./params.ts";
 import { permutation, type Rng } from "./rng.ts";
 
@@ -16,12 +18,23 @@ export type LossFn = (params: Params, x: np.Array, y: np.Array) => np.Array;
 /** Training inputs and targets, rows first. */
 export type TrainData = { x: np.Array; y: np.Array };
 
-type StepFn = (p: Params, s: OptState, x: np.Array, y: np.Array) => [Params, OptState, np.Array];
+type StepFn = (
+  p: Params,
+  s: OptState,
+  x: np.Array,
+  y: np.Array,
+  idx?: np.Array,
+) => [Params, OptState, np.Array];
 
-/** Build the jit-ed step `(params, state, x, y) -> [params, state, loss]`. */
+/**
+ * Build the jit-ed step `(params, state, x, y, idx?) -> [params, state, loss]`. With `idx`
+ * (int32 [batch]) the rows are gathered inside the compiled step: an eager gather per step costs
+ * more than the step itself on wasm.
+ */
 export function makeTrainStep(loss: LossFn, optimizer: OptimizerSettings): OwnedFunction<StepFn> {
-  const step: StepFn = (params, state, x, y) => {
-    const [value, grads] = valueAndGrad(loss)(refParams(params), x, y);
+  const step: StepFn = (params, state, x, y, idx) => {
+    const [bx, by] = idx === undefined ? [x, y] : [np.take(x, idx.ref, 0), np.take(y, idx, 0)];
+    const [value, grads] = valueAndGrad(loss)(refParams(params), bx, by);
     const [next, nextState] = applyUpdate(optimizer, params, grads, state);
     return [next, nextState, value];
   };
@@ -31,7 +44,8 @@ export function makeTrainStep(loss: LossFn, optimizer: OptimizerSettings): Owned
 /** Options of a Trainer. */
 export type TrainerOptions = {
   loss: LossFn;
-  optimizer: OptimizerSettings;
+  /** Optimiser settings (validated; defaults filled in). */
+  optimizer: z.input<typeof OptimizerSettings>;
   /** Initial parameters; the trainer takes ownership. */
   params: Params;
   /** Training set; the trainer takes ownership. */
@@ -58,9 +72,13 @@ export class Trainer {
 
   /** Takes ownership of `params` and `data`. */
   constructor(options: TrainerOptions) {
-    this.#step = makeTrainStep(options.loss, options.optimizer);
+    const parsed = OptimizerSettings.safeParse(options.optimizer);
+    if (!parsed.success) {
+      throw new LabSettingsError(`Cannot train: ${parsed.error.message}`);
+    }
+    this.#step = makeTrainStep(options.loss, parsed.data);
     this.#params = options.params;
-    this.#state = initOptState(options.optimizer, options.params);
+    this.#state = initOptState(parsed.data, options.params);
     this.#data = options.data;
     this.#rows = options.data.x.shape[0]!;
     this.#batch = Math.min(options.batchSize ?? this.#rows, this.#rows);
@@ -79,24 +97,25 @@ export class Trainer {
 
   /** Take one optimiser step; returns the batch loss (the caller owns it). */
   step(): np.Array {
-    const [x, y] = this.#nextBatch();
-    const [params, state, loss] = this.#step(this.#params, this.#state, x, y);
+    const { x, y } = this.#data;
+    const [params, state, loss] = this.fullBatch
+      ? this.#step(this.#params, this.#state, x.ref, y.ref)
+      : this.#step(this.#params, this.#state, x.ref, y.ref, this.#nextBatch());
     this.#params = params;
     this.#state = state;
     this.steps++;
     return loss;
   }
 
-  #nextBatch(): [np.Array, np.Array] {
-    if (this.fullBatch) return [this.#data.x.ref, this.#data.y.ref];
+  /** Row indices of the next minibatch: a fresh seeded permutation each epoch. */
+  #nextBatch(): np.Array {
     if (this.#cursor + this.#batch > this.#order.length) {
       this.#order = permutation(this.#rng, this.#rows);
       this.#cursor = 0;
     }
     const idx = this.#order.slice(this.#cursor, this.#cursor + this.#batch);
     this.#cursor += this.#batch;
-    const take = (a: np.Array) => np.take(a.ref, np.array(idx, { dtype: np.int32 }), 0);
-    return [take(this.#data.x), take(this.#data.y)];
+    return np.array(idx, { dtype: np.int32 }); // [batch]
   }
 
   /** Free parameters, optimiser state, data and the compiled step. */

@@ -134,15 +134,17 @@ Deno.test("warmUp() cycles through the batch sizes until the rates stop improvin
     clock.advance(ms);
     return Promise.resolve({ ms, promptTokens: 1, newTokens: n * batch });
   };
-  const report = await warmUp(timerFor, [1, 4, 8], 10, {
+  const report = await warmUp(timerFor, [1, 4, 8], {
+    tokens: 10,
     minMs: 300,
-    patienceMs: 350,
+    patienceMs: 600,
     maxMs: 10_000,
   }, clock.now);
-  // Gains at runs 1-3 (first visits) and run 7 (t = 633 ms); run 6 (t = 600 ms) is only 300 ms
-  // after the last gain, so it goes on and stops at run 12 (t = 1067 ms), 433 ms after run 7.
-  assert.deepEqual(seen, [1, 4, 8, 1, 4, 8, 1, 4, 8, 1, 4, 8]);
-  assert.equal(report.runs, 12);
+  // Gains at runs 1-3 (first visits) and at run 10 (t = 867 ms), when batch 1's median of its
+  // last 3 runs turns fast (one fast run at run 7 does not count); run 18 is 667 ms after that
+  // gain but only 8 runs, so it stops at run 19 (3 full cycles and 700 ms later).
+  assert.deepEqual(seen, [1, 4, 8, 1, 4, 8, 1, 4, 8, 1, 4, 8, 1, 4, 8, 1, 4, 8, 1]);
+  assert.equal(report.runs, 19);
   assert.equal(report.capped, false);
   assert.equal(report.firstTokensPerS, 100); // 10 tokens in 0.1 s
   assert.deepEqual(report.best, { 1: 300, 4: 400, 8: 800 });
@@ -159,8 +161,7 @@ Deno.test("warmUp() stops at maxMs and says so when rates still improve", async 
   const report = await warmUp(
     timerFor,
     [1],
-    10,
-    { minMs: 0, patienceMs: 1000, maxMs: 500 },
+    { tokens: 10, minMs: 0, patienceMs: 1000, maxMs: 500 },
     clock.now,
   );
   assert.equal(report.runs, 5);

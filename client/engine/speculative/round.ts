@@ -34,6 +34,27 @@ export interface RoundStats {
   rejections: number;
 }
 
+/**
+ * Distribution buffers reused across rounds (they reach batch × (gamma + 1) × vocab floats, too
+ * big to allocate every round with a real vocabulary). Slices are fully written before read.
+ */
+export class RoundScratch {
+  #q = new Float32Array(0);
+  #p = new Float32Array(0);
+
+  /** q: [participants, G, vocab]. */
+  q(size: number): Float32Array {
+    if (this.#q.length < size) this.#q = new Float32Array(size);
+    return this.#q.subarray(0, size);
+  }
+
+  /** p: [participants, G + 1, vocab]. */
+  p(size: number): Float32Array {
+    if (this.#p.length < size) this.#p = new Float32Array(size);
+    return this.#p.subarray(0, size);
+  }
+}
+
 /** What a round works on; the caches are replaced in place. */
 export interface RoundState {
   readonly target: Decoder;
@@ -44,6 +65,7 @@ export interface RoundState {
   readonly draftKv: KvBatch;
   readonly cost: CostModel;
   readonly stats: RoundStats;
+  readonly scratch: RoundScratch;
 }
 
 /** How each row left a round. */
@@ -135,7 +157,7 @@ export async function runRound(state: RoundState): Promise<RoundOutcome> {
   const slot = new Int32Array(B).fill(-1);
   let P = 0;
   rows.forEach((r, i) => r.gamma > 0 && (slot[i] = P++));
-  const q = new Float32Array(P * G * V); // [P, G, V]
+  const q = state.scratch.q(P * G * V); // [P, G, V]
 
   const t0 = performance.now();
   const caughtUp = G > 0 ? await draftPhase(state, G, slot, q) : rows.map(() => false);
@@ -156,7 +178,7 @@ export async function runRound(state: RoundState): Promise<RoundOutcome> {
     out.logits.subarray((i * S + j) * V, (i * S + j + 1) * V);
 
   // p_j for proposing rows: [P, G + 1, V].
-  const p = new Float32Array(P * S * V);
+  const p = state.scratch.p(P * S * V);
   const gammas = new Int32Array(P), greedy: boolean[] = [], rngs: Rng[] = [];
   const proposals = new Int32Array(P * G); // [P, G]
   for (const [i, r] of rows.entries()) {

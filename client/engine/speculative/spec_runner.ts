@@ -13,7 +13,7 @@ import { GenerationAbortedError } from "../errors.ts";
 import { type GatherPart, KvBatch } from "../kv_batch.ts";
 import { yieldToEventLoop } from "../yield.ts";
 import { CostModel } from "./cost_model.ts";
-import { type RoundStats, runRound } from "./round.ts";
+import { RoundScratch, type RoundStats, runRound } from "./round.ts";
 import { SpecRow, type SpecRowDriver } from "./spec_row.ts";
 
 /** A prefilled batch: its cache and logits ([n, seq, vocab]). */
@@ -47,6 +47,7 @@ export class SpeculativeRunner {
   #draftKv: KvBatch | undefined;
   #loop: Promise<void> = Promise.resolve();
   #running = false;
+  readonly #scratch = new RoundScratch();
   /** Engine-wide measured costs (c and the verify-pass cost), smoothed over rounds. */
   readonly cost: CostModel = new CostModel();
   /** Live counters. */
@@ -141,6 +142,7 @@ export class SpeculativeRunner {
       draftKv: this.#draftKv!,
       cost: this.cost,
       stats: this.stats,
+      scratch: this.#scratch,
     });
     if (finished.length > 0) await this.#keep(this.#rows.filter((r) => !finished.includes(r)));
     this.stats.decodeMs += performance.now() - t0;

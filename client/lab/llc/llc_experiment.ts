@@ -17,7 +17,7 @@ import type { RunOptions } from "../experiment.ts";
 import { Trainer } from "../trainer.ts";
 import { createRng } from "../rng.ts";
 import { disposeParams, refParams } from "../params.ts";
-import { estimateLlc, type LlcEstimate, SgldSettings } from "./sgld.ts";
+import { estimateLlc, type LlcEstimate, SgldOverrides } from "./sgld.ts";
 import { dlnTarget, type GroundTruthTarget, polyTarget } from "./targets.ts";
 import { aoyagiLambda } from "./truth.ts";
 
@@ -36,8 +36,8 @@ export type LlcModel = z.infer<typeof LlcModel>;
 
 /** Sampler defaults per model, chosen with the eps-by-n-beta sweep (see ARCHITECTURE.md). */
 export const LLC_SGLD_DEFAULTS = {
-  dln: { eps: 1e-4, gamma: 1, steps: 3000, chains: 4, burnIn: 500, acceptanceEvery: 10 },
-  poly: { eps: 3e-4, gamma: 1, steps: 3000, chains: 4, burnIn: 500, acceptanceEvery: 10 },
+  dln: { eps: 2e-4, gamma: 10, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
+  poly: { eps: 3e-4, gamma: 10, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
 } as const;
 
 /** Every setting of an LLC run. */
@@ -51,9 +51,10 @@ export const LlcSettings = z.object({
   /** Gradient-descent steps from the truth when center is "trained". */
   centerSteps: z.number().int().positive().default(1000),
   dataSeed: z.number().int().default(0),
-  dtype: LabDtype.default("float32"),
+  /** Omitted: float64 where the device has it (wasm, cpu), else float32. */
+  dtype: LabDtype.optional(),
   /** Overrides of the per-model sampler defaults. */
-  sgld: SgldSettings.partial().default({}),
+  sgld: SgldOverrides.default({}),
 });
 /** Every setting of an LLC run. */
 export type LlcSettings = z.infer<typeof LlcSettings>;
@@ -79,6 +80,11 @@ export function parseLlcSettings(input: z.input<typeof LlcSettings>): LlcSetting
     throw new LabSettingsError(`Cannot run the LLC experiment: ${parsed.error.message}`);
   }
   const m = parsed.data.model;
+  if (parsed.data.sgld.batchSize !== undefined) {
+    throw new LabSettingsError(
+      `Cannot run the LLC experiment as 'sgld.batchSize' must be omitted (the ground-truth losses are exact moment sums, not rows): current value is ${parsed.data.sgld.batchSize}`,
+    );
+  }
   if (m.kind === "dln" && m.rank > Math.min(...m.widths)) {
     throw new LabSettingsError(
       `Cannot run the LLC experiment as 'rank' must be at most ${
@@ -92,9 +98,10 @@ export function parseLlcSettings(input: z.input<typeof LlcSettings>): LlcSetting
 /** Build the target (with its trained centre when asked). The caller disposes it. */
 export async function buildLlcTarget(s: LlcSettings): Promise<GroundTruthTarget> {
   const m = s.model;
+  const dtype = s.dtype ?? (defaultDevice() === "webgpu" ? "float32" : "float64");
   const t = m.kind === "dln"
-    ? dlnTarget(m.widths, m.rank, aoyagiLambda(m.widths, m.rank), s.n, s.noise, s.dataSeed, s.dtype)
-    : polyTarget(m.powers, s.n, s.noise, s.dataSeed, s.dtype);
+    ? dlnTarget(m.widths, m.rank, aoyagiLambda(m.widths, m.rank), s.n, s.noise, s.dataSeed, dtype)
+    : polyTarget(m.powers, s.n, s.noise, s.dataSeed, dtype);
   if (s.center === "truth") return t;
   const trainer = new Trainer({
     loss: t.target.loss,

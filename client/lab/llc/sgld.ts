@@ -3,43 +3,66 @@
  *
  *   lambda_hat = n beta (mean over draws of L_n(w_t) - L_n(w*)),   beta = 1/log n by default,
  *
- * with several chains run in lockstep (one vmapped kernel), n beta recorded with every estimate,
+ * with several chains (run one after another), n beta recorded with every estimate,
  * and diagnostics: per-chain loss traces, the fraction of draws below L_n(w*), and the mean MALA
  * acceptance probability of the SGLD proposals.
  *
  * @module
  */
-import { jit, numpy as np, random } from "@jax-js/jax";
+import { jit, numpy as np, type OwnedFunction, random } from "@jax-js/jax";
 import { z } from "zod";
-import { toHost } from "../device.ts";
+import { scalarToHost } from "../device.ts";
 import { LabNumericsError, LabSettingsError } from "../errors.ts";
 import { report, type RunOptions, throwIfAborted, yieldToEventLoop } from "../experiment.ts";
 import { disposeParams, mapParams, type Params } from "../params.ts";
-import { createRng } from "../rng.ts";
+import { meanStd } from "../fit.ts";
+import { createRng, type Rng } from "../rng.ts";
 import type { LossFn } from "../trainer.ts";
-import { makeSgldStep, makeSgldStepWithAcceptance } from "./sgld_step.ts";
+import {
+  makeSgldStep,
+  makeSgldStepWithAcceptance,
+  type SgldStep,
+  type SgldStepWithAcceptance,
+} from "./sgld_step.ts";
+
+const SgldFields = {
+  /** Step size. */
+  eps: z.number().positive(),
+  /** Localisation strength. */
+  gamma: z.number().nonnegative(),
+  /** Inverse temperature times n; omitted means n / log n (beta = 1/log n). */
+  nbeta: z.number().positive(),
+  chains: z.number().int().positive(),
+  /** Draws per chain. */
+  steps: z.number().int().positive(),
+  /** Leading draws left out of the estimate (still traced). */
+  burnIn: z.number().int().nonnegative(),
+  /** Rows per gradient; omitted means full batch. */
+  batchSize: z.number().int().positive(),
+  /** Score the MALA acceptance every this many steps (0 never); it costs a second gradient. */
+  acceptanceEvery: z.number().int().nonnegative(),
+  /** Keep every this-many-th draw in the returned loss traces. */
+  traceEvery: z.number().int().positive(),
+  seed: z.number().int(),
+};
 
 /** Sampler settings. */
 export const SgldSettings = z.object({
-  /** Step size. */
-  eps: z.number().positive().default(1e-4),
-  /** Localisation strength. */
-  gamma: z.number().nonnegative().default(100),
-  /** Inverse temperature times n; omitted means n / log n (beta = 1/log n). */
-  nbeta: z.number().positive().optional(),
-  chains: z.number().int().positive().default(4),
-  /** Draws per chain. */
-  steps: z.number().int().positive().default(1000),
-  /** Leading draws left out of the estimate (still traced). */
-  burnIn: z.number().int().nonnegative().default(0),
-  /** Rows per gradient; omitted means full batch. */
-  batchSize: z.number().int().positive().optional(),
-  /** Score the MALA acceptance every this many steps (0 never); it costs a second gradient. */
-  acceptanceEvery: z.number().int().nonnegative().default(1),
-  /** Keep every this-many-th draw in the returned loss traces. */
-  traceEvery: z.number().int().positive().default(10),
-  seed: z.number().int().default(0),
+  eps: SgldFields.eps.default(1e-4),
+  gamma: SgldFields.gamma.default(100),
+  nbeta: SgldFields.nbeta.optional(),
+  chains: SgldFields.chains.default(4),
+  steps: SgldFields.steps.default(1000),
+  burnIn: SgldFields.burnIn.default(0),
+  batchSize: SgldFields.batchSize.optional(),
+  acceptanceEvery: SgldFields.acceptanceEvery.default(1),
+  traceEvery: SgldFields.traceEvery.default(10),
+  seed: SgldFields.seed.default(0),
 });
+/** Overrides of some sampler settings, with no defaults filled in (layered over presets). */
+export const SgldOverrides = z.object(SgldFields).partial();
+/** Overrides of some sampler settings. */
+export type SgldOverrides = z.infer<typeof SgldOverrides>;
 /** Sampler settings. */
 export type SgldSettings = z.infer<typeof SgldSettings>;
 /** Sampler settings as written by a caller. */
@@ -81,8 +104,77 @@ export type LlcEstimate = {
   wall_seconds: number;
 };
 
-function stackChains(center: Params, chains: number): Params {
-  return mapParams({ ...center }, (p) => np.broadcastTo(p.ref, [chains, ...p.shape]));
+/** Per-chain accumulators filled as losses are read back. */
+type ChainStats = { sum: number; below: number; accept: number; scored: number; trace: number[] };
+
+async function runChain(
+  chain: number,
+  target: LlcTarget,
+  s: SgldSettings,
+  steps: { plain: OwnedFunction<SgldStep>; scored: OwnedFunction<SgldStepWithAcceptance> },
+  initLoss: number,
+  rng: Rng,
+  options: RunOptions,
+): Promise<ChainStats> {
+  const stats: ChainStats = { sum: 0, below: 0, accept: 0, scored: 0, trace: [] };
+  const rows = target.data.x.shape[0]!;
+  const batch = Math.min(s.batchSize ?? rows, rows);
+  let w = mapParams({ ...target.center }, (p) => p.ref);
+  const pending: { t: number; loss: np.Array; accept: np.Array | null }[] = [];
+  const flush = async () => {
+    for (const item of pending.splice(0)) {
+      const v = await scalarToHost(item.loss);
+      if (!Number.isFinite(v)) {
+        throw new LabNumericsError(`SGLD diverged at step ${item.t} (chain ${chain}); lower eps`);
+      }
+      if (item.t >= s.burnIn) {
+        stats.sum += v;
+        if (v < initLoss) stats.below++;
+      }
+      if (item.t % s.traceEvery === 0) stats.trace.push(v);
+      if (item.accept) {
+        stats.accept += await scalarToHost(item.accept);
+        stats.scored++;
+      }
+    }
+  };
+  try {
+    for (let t = 0; t < s.steps; t++) {
+      const key = random.key(rng.seed());
+      const { x, y } = target.data;
+      const idx = batch === rows ? undefined : batchIndices(batch, rng, rows);
+      const center = mapParams({ ...target.center }, (p) => p.ref);
+      if (s.acceptanceEvery > 0 && t % s.acceptanceEvery === 0) {
+        const [next, loss, accept] = idx
+          ? steps.scored(w, center, x.ref, y.ref, key, idx)
+          : steps.scored(w, center, x.ref, y.ref, key);
+        w = next;
+        pending.push({ t, loss, accept });
+      } else {
+        const [next, loss] = idx
+          ? steps.plain(w, center, x.ref, y.ref, key, idx)
+          : steps.plain(w, center, x.ref, y.ref, key);
+        w = next;
+        pending.push({ t, loss, accept: null });
+      }
+      if (pending.length >= 50 || t === s.steps - 1) {
+        throwIfAborted(options.signal);
+        await flush();
+        report(options, {
+          fraction: (chain * s.steps + t + 1) / (s.chains * s.steps),
+          message: `SGLD chain ${chain + 1} / ${s.chains}, step ${t + 1} / ${s.steps}`,
+        });
+        await yieldToEventLoop();
+      }
+    }
+  } finally {
+    for (const item of pending) {
+      item.loss.dispose();
+      item.accept?.dispose();
+    }
+    disposeParams(w);
+  }
+  return stats;
 }
 
 /** Run the chains and return the estimate. */
@@ -104,113 +196,64 @@ export async function estimateLlc(
   const start = performance.now();
   const nbeta = s.nbeta ?? target.n / Math.log(target.n);
   const k = { eps: s.eps, gamma: s.gamma, nbeta };
-  const plain = makeSgldStep(k, target.loss);
-  const scored = makeSgldStepWithAcceptance(k, target.loss);
+  const steps = {
+    plain: makeSgldStep(k, target.loss),
+    scored: makeSgldStepWithAcceptance(k, target.loss),
+  };
   const fullLoss = jit((w: Params, x: np.Array, y: np.Array) => target.loss(w, x, y));
   const rng = createRng(s.seed);
-  const rows = target.data.x.shape[0]!;
-  const batch = Math.min(s.batchSize ?? rows, rows);
-  const initLoss = (await toHost(
-    fullLoss(mapParams({ ...target.center }, (p) => p.ref), target.data.x.ref, target.data.y.ref),
-  ))[0]!;
-  let w = stackChains(target.center, s.chains);
-  const sums = new Float64Array(s.chains);
-  const acc = new Float64Array(s.chains);
-  let below = 0;
-  let scoredSteps = 0;
-  const traceSteps: number[] = [];
-  const traces: number[][] = Array.from({ length: s.chains }, () => []);
-  const pending: { t: number; loss: np.Array; accept: np.Array | null }[] = [];
-  const flush = async () => {
-    for (const item of pending.splice(0)) {
-      const l = await toHost(item.loss);
-      const a = item.accept ? await toHost(item.accept) : null;
-      for (let c = 0; c < s.chains; c++) {
-        const v = l[c]!;
-        if (!Number.isFinite(v)) {
-          throw new LabNumericsError(`SGLD diverged at step ${item.t} (chain ${c}); lower eps`);
-        }
-        if (item.t >= s.burnIn) {
-          sums[c] = sums[c]! + v;
-          if (v < initLoss) below++;
-        }
-        if (item.t % s.traceEvery === 0) traces[c]!.push(v);
-        if (a) acc[c] = acc[c]! + a[c]!;
-      }
-      if (a) scoredSteps++;
-      if (item.t % s.traceEvery === 0) traceSteps.push(item.t);
-    }
-  };
+  const chains: ChainStats[] = [];
   try {
-    for (let t = 0; t < s.steps; t++) {
-      const key = random.key(rng.seed());
-      const [x, y] = batch === rows
-        ? [target.data.x.ref, target.data.y.ref]
-        : pickBatch(target.data, batch, rng.int.bind(rng), rows);
-      const center = mapParams({ ...target.center }, (p) => p.ref);
-      if (s.acceptanceEvery > 0 && t % s.acceptanceEvery === 0) {
-        const [next, loss, accept] = scored(w, center, x, y, key);
-        w = next;
-        pending.push({ t, loss, accept });
-      } else {
-        const [next, loss] = plain(w, center, x, y, key);
-        w = next;
-        pending.push({ t, loss, accept: null });
-      }
-      if (pending.length >= 50 || t === s.steps - 1) {
-        throwIfAborted(options.signal);
-        await flush();
-        report(options, {
-          fraction: (t + 1) / s.steps,
-          message: `SGLD step ${t + 1} / ${s.steps}`,
-        });
-        await yieldToEventLoop();
-      }
+    const center = mapParams({ ...target.center }, (p) => p.ref);
+    const initLoss = await scalarToHost(
+      fullLoss(center, target.data.x.ref, target.data.y.ref),
+    );
+    for (let c = 0; c < s.chains; c++) {
+      chains.push(await runChain(c, target, s, steps, initLoss, rng, options));
     }
+    return summarize(s, chains, initLoss, nbeta, target.n, start);
   } finally {
-    for (const item of pending) {
-      item.loss.dispose();
-      item.accept?.dispose();
-    }
-    disposeParams(w);
-    plain.dispose();
-    scored.dispose();
+    steps.plain.dispose();
+    steps.scored.dispose();
     fullLoss.dispose();
   }
+}
+
+function summarize(
+  s: SgldSettings,
+  chains: ChainStats[],
+  initLoss: number,
+  nbeta: number,
+  n: number,
+  start: number,
+): LlcEstimate {
   const kept = s.steps - s.burnIn;
-  const perChain = Array.from(sums, (sum) => nbeta * (sum / kept - initLoss));
-  const mean = perChain.reduce((a, b) => a + b, 0) / s.chains;
-  const variance = s.chains > 1
-    ? perChain.reduce((a, b) => a + (b - mean) ** 2, 0) / (s.chains - 1)
-    : 0;
-  const accChains = scoredSteps > 0 ? Array.from(acc, (a) => a / scoredSteps) : null;
+  const perChain = chains.map((c) => nbeta * (c.sum / kept - initLoss));
+  const { mean, std } = meanStd(perChain);
+  const accChains = chains[0]!.scored > 0 ? chains.map((c) => c.accept / c.scored) : null;
+  const traceSteps: number[] = [];
+  for (let t = 0; t < s.steps; t += s.traceEvery) traceSteps.push(t);
   return {
     llc_mean: mean,
-    llc_std: Math.sqrt(variance),
+    llc_std: std,
     llc_chains: perChain,
     nbeta,
-    n: target.n,
+    n,
     eps: s.eps,
     gamma: s.gamma,
     init_loss: initLoss,
-    fraction_below_init: below / (kept * s.chains),
-    mala_acceptance: accChains ? accChains.reduce((a, b) => a + b, 0) / s.chains : null,
+    fraction_below_init: chains.reduce((a, c) => a + c.below, 0) / (kept * s.chains),
+    mala_acceptance: accChains ? meanStd(accChains).mean : null,
     mala_acceptance_chains: accChains,
     trace_steps: traceSteps,
-    loss_traces: traces,
+    loss_traces: chains.map((c) => c.trace),
     steps: s.steps,
     chains: s.chains,
     wall_seconds: (performance.now() - start) / 1000,
   };
 }
 
-function pickBatch(
-  data: { x: np.Array; y: np.Array },
-  batch: number,
-  int: (n: number) => number,
-  rows: number,
-): [np.Array, np.Array] {
-  const idx = Int32Array.from({ length: batch }, () => int(rows));
-  const take = (a: np.Array) => np.take(a.ref, np.array(idx, { dtype: np.int32 }), 0);
-  return [take(data.x), take(data.y)];
+/** Uniform row indices with replacement, int32 [batch]. */
+function batchIndices(batch: number, rng: Rng, rows: number): np.Array {
+  return np.array(Int32Array.from({ length: batch }, () => rng.int(rows)), { dtype: np.int32 });
 }

@@ -1,9 +1,14 @@
 /**
- * The jit-ed SGLD kernels, vectorised over chains with vmap. Parameters carry a leading chain
- * axis: every leaf is [chains, ...]. The local tempered posterior of anchors.md is
+ * The jit-ed SGLD kernels for one chain. (Chains run one after another: vmapping them turns every
+ * matmul into a batched matmul, which jax-js 0.1.25 runs about ten times slower on wasm.) The
+ * local tempered posterior of anchors.md is
  *
  *   U(w) = n beta L_batch(w) + gamma/2 |w - w*|^2
  *   w'   = w - (eps/2) grad U(w) + sqrt(eps) xi,  xi ~ N(0, I)
+ *
+ * grad U is assembled leafwise from grad L (n beta grad L + gamma (w - w*)) rather than by
+ * differentiating U: jax-js 0.1.25 computes wrong jit-ed float64 gradients through a scalar
+ * factor applied after a reduction.
  *
  * `stepWithAcceptance` also returns the Metropolis (MALA) acceptance probability of the proposal,
  * min(1, exp(U(w) - U(w') + log q(w | w') - log q(w' | w))), for diagnosis only: the chain always
@@ -11,54 +16,37 @@
  *
  * @module
  */
-import { jit, numpy as np, type OwnedFunction, random, valueAndGrad, vmap } from "@jax-js/jax";
+import { jit, numpy as np, type OwnedFunction, random, valueAndGrad } from "@jax-js/jax";
 import type { Params } from "../params.ts";
 import type { LossFn } from "../trainer.ts";
 
 /** Constants of one sampler. */
 export type SgldConstants = { eps: number; gamma: number; nbeta: number };
 
-/** One step: (w, center, x, y, key) -> [w', batch loss at w [chains]]. */
-export type SgldStep = (w: Params, c: Params, x: np.Array, y: np.Array, key: np.Array) => [
-  Params,
-  np.Array,
-];
-/** One step plus the MALA acceptance probability [chains]. */
+/**
+ * One step: (w, center, x, y, key, idx?) -> [w', batch loss at w]. With `idx` (int32 [batch])
+ * the minibatch is gathered inside the compiled step.
+ */
+export type SgldStep = (
+  w: Params,
+  c: Params,
+  x: np.Array,
+  y: np.Array,
+  key: np.Array,
+  idx?: np.Array,
+) => [Params, np.Array];
+/** One step plus the MALA acceptance probability (a scalar). */
 export type SgldStepWithAcceptance = (
   w: Params,
   c: Params,
   x: np.Array,
   y: np.Array,
   key: np.Array,
+  idx?: np.Array,
 ) => [Params, np.Array, np.Array];
 
-function perChainSum(a: np.Array): np.Array {
-  const chains = a.shape[0]!;
-  return a.reshape([chains, -1]).sum(1); // [chains]
-}
-
-function sumLeaves(tree: Params): np.Array {
-  let total: np.Array | null = null;
-  for (const leaf of Object.values(tree)) {
-    const s = perChainSum(leaf);
-    total = total === null ? s : total.add(s);
-  }
-  if (total === null) throw new Error("Cannot sample an empty parameter tree");
-  return total;
-}
-
-function energyFn(k: SgldConstants, loss: LossFn) {
-  // One chain: [U, L]; vmap adds the chain axis to w only.
-  return (w: Params, c: Params, x: np.Array, y: np.Array): [np.Array, np.Array] => {
-    const l = loss(refTree(w), x, y);
-    let dist: np.Array | null = null;
-    for (const [name, wi] of Object.entries(w)) {
-      const d = np.square(wi.ref.sub(c[name]!)).sum();
-      dist = dist === null ? d : dist.add(d);
-    }
-    for (const wi of Object.values(w)) wi.dispose();
-    return [l.ref.mul(k.nbeta).add(dist!.mul(k.gamma / 2)), l];
-  };
+function gather(x: np.Array, y: np.Array, idx: np.Array | undefined): [np.Array, np.Array] {
+  return idx === undefined ? [x, y] : [np.take(x, idx.ref, 0), np.take(y, idx, 0)];
 }
 
 function refTree(t: Params): Params {
@@ -67,12 +55,30 @@ function refTree(t: Params): Params {
   return out;
 }
 
-function propose(
-  k: SgldConstants,
-  w: Params,
-  grad: Params,
-  key: np.Array,
-): { next: Params; noise: Params } {
+function sumLeaves(tree: Params): np.Array {
+  let total: np.Array | null = null;
+  for (const leaf of Object.values(tree)) {
+    total = total === null ? leaf.sum() : total.add(leaf.sum());
+  }
+  if (total === null) throw new Error("Cannot sample an empty parameter tree");
+  return total;
+}
+
+/** U(w) and grad U(w) of one chain (consumes w, c, x, y). */
+function potential(k: SgldConstants, loss: LossFn, w: Params, c: Params, x: np.Array, y: np.Array) {
+  const [l, gl] = valueAndGrad(loss)(refTree(w), x, y);
+  const grad: Params = {};
+  const dist: Params = {};
+  for (const [name, wi] of Object.entries(w)) {
+    const diff = wi.sub(c[name]!); // w - w*
+    dist[name] = np.square(diff.ref).mul(k.gamma / 2);
+    grad[name] = gl[name]!.mul(k.nbeta).add(diff.mul(k.gamma));
+  }
+  const u = l.ref.mul(k.nbeta).add(sumLeaves(dist));
+  return { u, l, grad };
+}
+
+function propose(k: SgldConstants, w: Params, grad: Params, key: np.Array) {
   const names = Object.keys(w);
   const keys = random.split(key, names.length); // [leaves, 2]
   const next: Params = {};
@@ -89,11 +95,11 @@ function propose(
 
 /** Build the plain step (one gradient per step). */
 export function makeSgldStep(k: SgldConstants, loss: LossFn): OwnedFunction<SgldStep> {
-  const vg = vmap(valueAndGrad(energyFn(k, loss), { hasAux: true }), [0, null, null, null]);
-  const step: SgldStep = (w, c, x, y, key) => {
-    const [[u, l], g] = vg(refTree(w), c, x, y);
+  const step: SgldStep = (w, c, x0, y0, key, idx) => {
+    const [x, y] = gather(x0, y0, idx);
+    const { u, l, grad } = potential(k, loss, refTree(w), c, x, y);
     u.dispose();
-    const { next, noise } = propose(k, w, g, key);
+    const { next, noise } = propose(k, w, grad, key);
     for (const v of Object.values(noise)) v.dispose();
     return [next, l];
   };
@@ -105,24 +111,22 @@ export function makeSgldStepWithAcceptance(
   k: SgldConstants,
   loss: LossFn,
 ): OwnedFunction<SgldStepWithAcceptance> {
-  const vg = vmap(valueAndGrad(energyFn(k, loss), { hasAux: true }), [0, null, null, null]);
-  const step: SgldStepWithAcceptance = (w, c, x, y, key) => {
-    const [[u0, l0], g0] = vg(refTree(w), refTree(c), x.ref, y.ref);
-    const { next, noise } = propose(k, refTree(w), g0, key);
-    const [[u1, l1], g1] = vg(refTree(next), c, x, y);
-    l1.dispose();
+  const step: SgldStepWithAcceptance = (w, c, x0, y0, key, idx) => {
+    const [x, y] = gather(x0, y0, idx);
+    const at = potential(k, loss, refTree(w), refTree(c), x.ref, y.ref);
+    const { next, noise } = propose(k, refTree(w), at.grad, key);
+    const to = potential(k, loss, refTree(next), c, x, y);
+    to.l.dispose();
     // log q(w | w') = -|w - w' + (eps/2) grad U(w')|^2 / (2 eps); log q(w' | w) = -|xi|^2 / 2.
     const back: Params = {};
     for (const [name, wi] of Object.entries(w)) {
-      back[name] = np.square(wi.sub(next[name]!.ref).add(g1[name]!.mul(k.eps / 2)));
+      const r = wi.sub(next[name]!.ref).add(to.grad[name]!.mul(k.eps / 2));
+      back[name] = np.square(r).mul(1 / (2 * k.eps));
     }
     const sq: Params = {};
-    for (const [name, xi] of Object.entries(noise)) sq[name] = np.square(xi);
-    const logAlpha = u0.sub(u1).sub(sumLeaves(back).mul(1 / (2 * k.eps))).add(
-      sumLeaves(sq).mul(0.5),
-    );
-    const accept = np.minimum(np.exp(logAlpha), 1); // [chains]
-    return [next, l0, accept];
+    for (const [name, xi] of Object.entries(noise)) sq[name] = np.square(xi).mul(0.5);
+    const logAlpha = at.u.sub(to.u).sub(sumLeaves(back)).add(sumLeaves(sq));
+    return [next, at.l, np.minimum(np.exp(logAlpha), 1)];
   };
   return jit(step) as unknown as OwnedFunction<SgldStepWithAcceptance>;
 }

@@ -66,9 +66,10 @@ function momentLoss(product: (p: Params) => np.Array) {
     const w = product(params); // [in, out]
     const sxy = sxyAndSyy.ref.slice([0, din]); // [in, out]
     const syy = sxyAndSyy.slice(din, 0); // scalar (stored in row `in`, column 0)
-    const quad = np.matmul(sxx, w.ref).mul(w.ref).sum(); // tr(W^T Sxx W)
-    const cross = sxy.mul(w).sum(); // tr(W^T Sxy)
-    return quad.mul(0.5).sub(cross).add(syy.mul(0.5));
+    // 1/2 tr(W^T Sxx W) - tr(W^T Sxy) + syy/2, halved before the sum: in jax-js 0.1.25 a
+    // scalar factor applied after this matmul-sum breaks jit-ed float64 gradients on wasm.
+    const terms = np.matmul(sxx, w.ref).mul(w.ref).mul(0.5).sub(sxy.mul(w)); // [in, out]
+    return terms.sum().add(syy.mul(0.5));
   };
 }
 
@@ -107,7 +108,11 @@ export function polyTarget(
     return (c as unknown as np.Array).reshape([1, 1]);
   };
   const target: LlcTarget = { loss: momentLoss(coefficient), center, data, n };
-  return { target, truth: normalCrossingLambda(powers).lambda, dispose: () => disposeTarget(target) };
+  return {
+    target,
+    truth: normalCrossingLambda(powers).lambda,
+    dispose: () => disposeTarget(target),
+  };
 }
 
 /** Deep linear network [in, hidden..., out] whose true product has rank `rank`. */

@@ -77,6 +77,21 @@ for (const draft of ["draft", "truncated", "target"] as const) {
 
 Deno.test({
   name:
+    "rows stay exact while rejected proposals pile up as holes and the caches are compacted mid-generation (wasm)",
+  ...ortTest,
+  fn: async () => {
+    // Same length rows, so no row leaves (which would compact) before the holes pass the
+    // threshold: each round adds 5 target columns and about 1 real token per row.
+    const reqs = greedyRequests(() => 40, { speculative: { gamma: 4 } }).slice(0, 3);
+    const expected = await targetOnly(reqs);
+    const { results, stats } = await speculate("draft", reqs);
+    assert.deepEqual(results.map((r) => r.tokens), expected);
+    assert.ok(stats.speculative!.compactions >= 2, `compactions ${stats.speculative!.compactions}`);
+  },
+});
+
+Deno.test({
+  name:
     "a speculative batch with refill (maxBatch 2, six rows) and partial acceptance equals target-only greedy decoding (wasm)",
   ...ortTest,
   fn: async () => {
