@@ -198,21 +198,22 @@ async function runEp(
     const w = await warmUp(timerFor(page), plan.batches, settings.warmup);
     log(`chromium ${library} ${ep}: ${describeWarmup(w)}`);
   }
-  const rows: DecodeRow[] = [];
-  for (const batch of plan.batches) {
-    const t1 = performance.now();
-    const contenders: Contender[] = pages.map(({ library, page }) => ({
-      id: { library, runtime: "chromium", ep },
-      timer: timerFor(page)(batch),
-    }));
-    const measured = await measureInterleaved(contenders, {
+  // Every (library, batch) configuration in one interleaved measurement, so a late tier-up or
+  // a burst of machine load lands on all of them alike.
+  const contenders: Contender[] = pages.flatMap(({ library, page }) =>
+    plan.batches.map((batch) => ({
+      id: { library, runtime: "chromium" as const, ep },
       batch,
-      newTokens: settings.newTokens,
-      reps: settings.reps,
-    });
-    for (const row of measured) log(`${describeRow(row)} (${ms(t1)} for the pair)`);
-    rows.push(...measured);
-  }
+      timer: timerFor(page)(batch),
+    }))
+  );
+  const t1 = performance.now();
+  const rows = await measureInterleaved(contenders, {
+    newTokens: settings.newTokens,
+    reps: settings.reps,
+    onRound: (r) => log(`chromium ${ep}: round ${r}/${settings.reps} done (${ms(t1)})`),
+  });
+  for (const row of rows) log(describeRow(row));
   return rows;
 }
 

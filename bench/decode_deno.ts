@@ -69,16 +69,21 @@ export async function runInDeno(plan: DecodePlan, log: (line: string) => void): 
       const timerFor = (batch: number) => timed(verityBatchRun(engine, batch));
       const w = await warmUp(timerFor, plan.batches, settings.warmup);
       log(`deno verity ${ep}: ${describeWarmup(w)}`);
-      for (const batch of plan.batches) {
-        const t1 = performance.now();
-        const [row] = await measureInterleaved([{
+      const t1 = performance.now();
+      const measured = await measureInterleaved(
+        plan.batches.map((batch) => ({
           id: { library: "verity", runtime: "deno", ep },
+          batch,
           timer: timerFor(batch),
-        }], { batch, newTokens: settings.newTokens, reps: settings.reps });
-        if (row === undefined) continue;
-        log(`${describeRow(row)} (${seconds(t1)})`);
-        rows.push(row);
-      }
+        })),
+        {
+          newTokens: settings.newTokens,
+          reps: settings.reps,
+          onRound: (r) => log(`deno ${ep}: round ${r}/${settings.reps} done (${seconds(t1)})`),
+        },
+      );
+      for (const row of measured) log(describeRow(row));
+      rows.push(...measured);
     } finally {
       await engine.dispose();
     }

@@ -162,30 +162,35 @@ export function timed(run: BatchRun, now: () => number = () => performance.now()
   };
 }
 
-/** Plan of one batch size's measurement. */
+/** Plan of a measurement. */
 export interface MeasurePlan {
-  readonly batch: number;
   /** N: tokens per row of the total run. */
   readonly newTokens: number;
   /** Timed repetitions of each run. */
   readonly reps: number;
+  /** Called after each round (progress). */
+  readonly onRound?: (round: number) => void;
 }
 
-/** One configuration being measured and its timer. */
+/** One configuration being measured: its identity, batch size and timer. */
 export interface Contender {
   readonly id: ConfigId;
+  readonly batch: number;
   readonly timer: BatchTimer;
 }
 
 /**
- * Time one batch size for one or more configurations, interleaved so that a change of machine
- * load affects them alike: each warms up (one untimed 1-token and one N-token run), then `reps`
- * rounds in which every configuration runs its 1-token and
- * its N-token batch (the first to go alternates by round). Rows use the medians.
+ * Time several configurations interleaved, so that a change of machine load (or a late JIT
+ * tier-up) affects them alike: each is warmed up once (one untimed 1-token and one N-token
+ * run), then come `reps` rounds in which every configuration runs its 1-token and its N-token
+ * batch, the first to go rotating by round. Rows use the medians.
  *
  * @example
  * ```ts
- * const [row] = await measureInterleaved([{ id, timer: timed(run) }], { batch: 1, newTokens: 64, reps: 5 });
+ * const [row] = await measureInterleaved([{ id, batch: 1, timer: timed(run) }], {
+ *   newTokens: 64,
+ *   reps: 5,
+ * });
  * ```
  */
 export async function measureInterleaved(
@@ -213,11 +218,12 @@ export async function measureInterleaved(
       s.generated.push(out.newTokens);
       s.promptTokens = out.promptTokens;
     }
+    plan.onRound?.(r + 1);
   }
   return contenders.map((c, i) => {
     const s = samples[i]!;
     return toRow(c.id, {
-      batch: plan.batch,
+      batch: c.batch,
       promptTokens: s.promptTokens,
       newTokens: Math.round(median(s.generated)),
       prefillMs: median(s.prefill),

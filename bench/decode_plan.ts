@@ -74,7 +74,7 @@ export function planFor(quick: boolean): DecodePlan {
         newTokens: 64,
         // Many cheap repetitions: rates on a shared machine swing 2x from second to second.
         reps: 15,
-        warmup: { tokens: 16, minMs: 20_000, patienceMs: 10_000, maxMs: 75_000 },
+        warmup: { tokens: 16, minMs: 40_000, patienceMs: 15_000, maxMs: 90_000 },
       },
       // GPU-bound on a software adapter: the first run compiles the shaders, then rates are flat.
       webgpu: {

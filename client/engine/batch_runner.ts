@@ -62,6 +62,12 @@ interface Row {
   pending: number;
 }
 
+/** A prefilled group of rows: their cache and the rows still running with their cache index. */
+interface Prefilled {
+  readonly kv: KvTensors;
+  readonly rows: { row: Row; index: number }[];
+}
+
 /** Schedules rows onto a decoder in continuous batches. */
 export class BatchRunner {
   readonly #decoder: Decoder;
@@ -177,7 +183,16 @@ export class BatchRunner {
     this.stats.rebuilds++;
     const room = this.#options.maxBatch - this.#rows.length;
     const admitted = this.#queue.splice(0, Math.max(0, room));
-    const prefill = admitted.length > 0 ? await this.#prefill(admitted) : undefined;
+    let prefill: Prefilled | undefined;
+    try {
+      prefill = admitted.length > 0 ? await this.#prefill(admitted) : undefined;
+    } catch (err) {
+      // Admitted rows left the queue but never reached #rows: end them here (end() is idempotent
+      // for rows that already ended inside #prefill).
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const d of admitted) d.end({ error });
+      throw err;
+    }
     const old = this.#kv;
     const sources: KvTensors[] = [];
     const plan: RowSlice[] = [];

@@ -76,7 +76,7 @@ Deno.test("countGenerated() counts ids after the padded prompt up to and includi
   assert.equal(countGenerated([7, 8, 2, 2, 0], 2, [2, 5]), 1);
 });
 
-Deno.test("measureInterleaved() warms each contender up once, alternates order and keeps medians", async () => {
+Deno.test("measureInterleaved() warms each configuration up once, rotates the order and keeps medians", async () => {
   const clock = fakeClock();
   const calls: string[] = [];
   // Contender "a": prefill 10 ms then 11, 12 ...; N-token run 100 ms then 110, 120 ...
@@ -89,10 +89,16 @@ Deno.test("measureInterleaved() warms each contender up once, alternates order a
       return Promise.resolve({ ms, promptTokens: 20, newTokens: maxTokens * 2 });
     };
   };
+  const rounds: number[] = [];
   const rows = await measureInterleaved([
-    { id: { library: "verity", runtime: "chromium", ep: "wasm" }, timer: timer("a", 10) },
-    { id: { library: "transformers.js", runtime: "chromium", ep: "wasm" }, timer: timer("b", 20) },
-  ], { batch: 2, newTokens: 8, reps: 3 });
+    { id: { library: "verity", runtime: "chromium", ep: "wasm" }, batch: 2, timer: timer("a", 10) },
+    {
+      id: { library: "transformers.js", runtime: "chromium", ep: "wasm" },
+      batch: 4,
+      timer: timer("b", 20),
+    },
+  ], { newTokens: 8, reps: 3, onRound: (r) => rounds.push(r) });
+  assert.deepEqual(rounds, [1, 2, 3]);
   assert.deepEqual(calls, [
     "a1",
     "a8",
@@ -116,8 +122,11 @@ Deno.test("measureInterleaved() warms each contender up once, alternates order a
   assert.equal(a.prefill_ms, 14);
   assert.equal(a.total_ms, 105);
   assert.equal(a.new_tokens, 16);
+  assert.equal(a.batch, 2);
   assert.equal(a.decode_tokens_per_s, (16 - 2) / ((105 - 14) / 1000));
   assert.equal(b.library, "transformers.js");
+  assert.equal(b.batch, 4);
+  assert.equal(b.decode_tokens_per_s, (16 - 4) / ((205 - 24) / 1000));
   assert.equal(b.prefill_ms, 24);
   assert.equal(b.total_ms, 205);
   assert.equal(b.prefill_tokens_per_s, 20 / 0.024);

@@ -13,7 +13,7 @@ import { defaultDevice } from "@jax-js/jax";
 import { z } from "zod";
 import { LabDtype } from "../device.ts";
 import { LabSettingsError } from "../errors.ts";
-import type { RunOptions } from "../experiment.ts";
+import { type RunOptions, yieldToEventLoop } from "../experiment.ts";
 import { Trainer } from "../trainer.ts";
 import { createRng } from "../rng.ts";
 import { disposeParams, refParams } from "../params.ts";
@@ -36,8 +36,8 @@ export type LlcModel = z.infer<typeof LlcModel>;
 
 /** Sampler defaults per model, chosen with the eps-by-n-beta sweep (see ARCHITECTURE.md). */
 export const LLC_SGLD_DEFAULTS = {
-  dln: { eps: 2e-4, gamma: 10, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
-  poly: { eps: 3e-4, gamma: 10, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
+  dln: { eps: 1e-4, gamma: 1, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
+  poly: { eps: 1e-3, gamma: 1, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
 } as const;
 
 /** Every setting of an LLC run. */
@@ -110,7 +110,10 @@ export async function buildLlcTarget(s: LlcSettings): Promise<GroundTruthTarget>
     data: { x: t.target.data.x.ref, y: t.target.data.y.ref },
     rng: createRng(s.dataSeed),
   });
-  for (let i = 0; i < s.centerSteps; i++) trainer.step().dispose();
+  for (let i = 0; i < s.centerSteps; i++) {
+    trainer.step().dispose();
+    if (i % 200 === 199) await yieldToEventLoop(); // keep a browser tab responsive
+  }
   const trained = trainer.params();
   trainer.dispose();
   disposeParams(t.target.center);

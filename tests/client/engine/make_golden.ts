@@ -63,7 +63,7 @@ if (import.meta.main) {
   }
   await Deno.writeTextFile(
     new URL("./golden/fixtures.json", import.meta.url),
-    JSON.stringify(out, null, 1) + "\n",
+    JSON.stringify(out, null, 2) + "\n",
   );
   console.log(JSON.stringify(out).slice(0, 400));
 }

@@ -29,7 +29,7 @@ Deno.test(
   labTest,
   async () => {
     await wasm();
-    const s = OptimizerSettings.parse({ kind: "adamw", lr: 0.1, weightDecay: 0.5, eps: 0 });
+    const s = OptimizerSettings.parse({ kind: "adamw", lr: 0.1, weightDecay: 0.5, eps: 1e-12 });
     const w = await oneStep(s, [1, -2], [0.3, -4]);
     // Decoupled decay w (1 - lr wd), then m_hat / sqrt(v_hat) = sign(g) on step one.
     assert.ok(Math.abs(w[0]! - (1 * 0.95 - 0.1)) < 1e-12);
