@@ -55,7 +55,9 @@ Deno.test({
       assert.equal(new Set(texts(a)).size, 3, "three different choices");
       // Sampling may reach EOS early; a choice that did not ended at max_tokens.
       assert.ok(a.usage.completion_tokens > 0 && a.usage.completion_tokens <= 72);
-      assert.ok(a.usage.completion_tokens === 72 || a.choices.some((ch) => ch.finish_reason === "stop"));
+      assert.ok(
+        a.usage.completion_tokens === 72 || a.choices.some((ch) => ch.finish_reason === "stop"),
+      );
     } finally {
       await engine.dispose();
     }
