@@ -37,14 +37,14 @@ export type LlcModel = z.infer<typeof LlcModel>;
 /** Sampler defaults per model, chosen with the eps-by-n-beta sweep (see ARCHITECTURE.md). */
 export const LLC_SGLD_DEFAULTS = {
   dln: { eps: 1e-4, gamma: 1, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
-  poly: { eps: 1e-3, gamma: 1, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
+  poly: { eps: 1e-4, gamma: 1, steps: 4000, chains: 4, burnIn: 1000, acceptanceEvery: 10 },
 } as const;
 
 /** Every setting of an LLC run. */
 export const LlcSettings = z.object({
   model: LlcModel,
-  /** Dataset size. */
-  n: z.number().int().min(2).default(100000),
+  /** Dataset size (10^4: n beta = 1086, so eps = 1e-4 keeps eps n beta |H| near 0.1). */
+  n: z.number().int().min(2).default(10000),
   /** Standard deviation of the label noise. */
   noise: z.number().nonnegative().default(1),
   center: z.enum(["trained", "truth"]).default("trained"),

@@ -24,9 +24,9 @@ export const NtkSettings = z.object({
   inputDim: z.number().int().min(2).default(4),
   network: ReluNetwork.default({ depth: 2, sw: Math.SQRT2, sb: 0.1 }),
   /** Inputs for the width study. */
-  points: z.number().int().min(2).default(16),
-  widths: z.array(z.number().int().positive()).min(2).default([64, 128, 256, 512]),
-  seeds: z.number().int().positive().default(3),
+  points: z.number().int().min(2).default(8),
+  widths: z.array(z.number().int().positive()).min(2).default([64, 128, 256, 512, 1024]),
+  seeds: z.number().int().positive().default(5),
   /** M: the population the spectrum and learning curves live on. */
   population: z.number().int().min(16).default(384),
   /** 1-based eigenvalue index window of the spectrum fit. */

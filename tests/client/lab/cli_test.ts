@@ -55,6 +55,6 @@ Deno.test("deno task lab llc --json prints one line of JSON last on stdout", lab
   const result = JSON.parse(lines[lines.length - 1]!);
   assert.equal(result.truth, 0.25);
   assert.ok(Number.isFinite(result.llc_mean) && Number.isFinite(result.llc_std));
-  assert.ok(Math.abs(result.nbeta - 100000 / Math.log(100000)) < 1e-6);
+  assert.ok(Math.abs(result.nbeta - 10000 / Math.log(10000)) < 1e-6);
   assert.match(new TextDecoder().decode(out.stderr), /lab: llc on wasm/);
 });

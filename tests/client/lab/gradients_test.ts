@@ -79,6 +79,7 @@ async function gradientErrors(
 const MLP_CASES = [
   { activation: "relu", loss: "mse", step: 1e-6, tol: 1e-6 },
   { activation: "quadratic", loss: "mse", step: 1e-6, tol: 1e-6 },
+  { activation: "linear", loss: "mse", step: 1e-6, tol: 1e-6 },
   { activation: "relu", loss: "cross_entropy", step: 1e-3, tol: 2e-3 },
   { activation: "gelu", loss: "cross_entropy", step: 1e-3, tol: 2e-3 },
   { activation: "quadratic", loss: "cross_entropy", step: 1e-3, tol: 2e-3 },

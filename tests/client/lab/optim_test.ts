@@ -44,3 +44,11 @@ Deno.test("SGD with momentum accumulates the velocity", labTest, async () => {
   // v1 = 1, w1 = 0.9; v2 = 0.9 + 1 = 1.9, w2 = 0.9 - 0.19 = 0.71.
   assert.ok(Math.abs(w[0]! - 0.71) < 1e-12);
 });
+
+Deno.test("SGD weight decay adds wd * w to the gradient", labTest, async () => {
+  await wasm();
+  const s = OptimizerSettings.parse({ kind: "sgd", lr: 0.5, weightDecay: 0.2 });
+  const w = await oneStep(s, [2], [1]);
+  // w - lr (g + wd w) = 2 - 0.5 (1 + 0.4) = 1.3.
+  assert.ok(Math.abs(w[0]! - 1.3) < 1e-12);
+});
