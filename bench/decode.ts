@@ -43,6 +43,19 @@ export const run: BenchSuite = async (options): Promise<BenchResult> => {
   const seconds = (performance.now() - t0) / 1000;
   log(`done in ${seconds.toFixed(1)} s`);
   const eps = [...new Set(rows.map((r) => r.ep))];
+  const loadAfter = loadAverage();
+  const notes: string[] = [];
+  if (options.quick) {
+    notes.push(
+      "--quick warms up for 1.5 s only: wasm figures are mostly from before V8 optimized onnxruntime's wasm, so they are far below (and noisier than) a full run's",
+    );
+  }
+  const busiest = Math.max(loadBefore[0] ?? 0, loadAfter[0] ?? 0);
+  if (busiest > navigator.hardwareConcurrency) {
+    notes.push(
+      `the machine was shared: 1-minute load average up to ${busiest} on ${navigator.hardwareConcurrency} cores, so rates swing between repetitions; compare rows of one run (they were measured interleaved), not across runs`,
+    );
+  }
   return {
     suite: "decode",
     date: new Date().toISOString(),
@@ -52,15 +65,17 @@ export const run: BenchSuite = async (options): Promise<BenchResult> => {
       ep: eps.join(", "),
       cpu: await cpuName(),
       chromium: browser.chromium,
+      transformersjs: browser.info.transformersVersion,
       transformersjs_onnxruntime: browser.info.transformersOrt,
       verity_onnxruntime: ortVersion(),
       webgpu_adapters: { deno: deno.webgpu, chromium: browser.info.webgpu },
-      load_average: { before: loadBefore, after: loadAverage() },
+      load_average: { before: loadBefore, after: loadAfter },
     },
     rows,
     summary: {
       ...summarize(rows, [...deno.skipped, ...browser.skipped]),
       quick: options.quick,
+      notes,
       plan,
       seconds: Math.round(seconds * 10) / 10,
     },

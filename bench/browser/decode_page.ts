@@ -28,6 +28,7 @@ import {
   transformersBatchRun,
   type TransformersModel,
   transformersOrtVersion,
+  transformersVersion,
 } from "./transformers_runner.ts";
 
 /** Raised when the page is driven out of order. */
@@ -76,6 +77,7 @@ export function createDecodeBenchPage(origin: string): DecodeBenchPage {
       const { webgpu } = PageInfoArgs.parse(args);
       return {
         verityOrt: ortVersion(),
+        transformersVersion: transformersVersion(),
         transformersOrt: transformersOrtVersion(),
         webgpu: webgpu ? await webgpuAdapter() : null,
         userAgent: navigator.userAgent,

@@ -49,6 +49,7 @@ export type PageInfoArgs = z.infer<typeof PageInfoArgs>;
 /** What the page reports about itself. */
 export const PageInfo = z.object({
   verityOrt: z.string(),
+  transformersVersion: z.string(),
   transformersOrt: z.string(),
   /** WebGPU adapter description, or null when the browser exposes none (or it was not asked). */
   webgpu: z.string().nullable(),

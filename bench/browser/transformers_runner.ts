@@ -43,6 +43,11 @@ export class TransformersBenchError extends Error {
   }
 }
 
+/** The transformers.js version. */
+export function transformersVersion(): string {
+  return env.version;
+}
+
 /** onnxruntime-web version bundled with transformers.js. */
 export function transformersOrtVersion(): string {
   return env.backends.onnx.versions?.web ?? "unknown";

@@ -29,11 +29,11 @@ export type EmergenceSettings = z.infer<typeof EmergenceSettings>;
 
 /** Sampler defaults for checkpoints (minibatch SGLD, two chains). */
 export const EMERGENCE_SGLD_DEFAULTS = {
-  eps: 1e-4,
+  eps: 3e-5,
   gamma: 100,
   chains: 2,
-  steps: 200,
-  burnIn: 50,
+  steps: 300,
+  burnIn: 100,
   batchSize: 256,
   acceptanceEvery: 20,
   traceEvery: 10,

@@ -151,7 +151,10 @@ export async function runGrokking(
   try {
     for (let step = 0; step <= s.steps; step++) {
       if (step > 0) trainer.step().dispose();
-      if (step % s.evalEvery !== 0 && step !== s.steps) continue;
+      if (step % s.evalEvery !== 0 && step !== s.steps) {
+        if (step % 25 === 0) await trainer.settle(); // see Trainer.settle
+        continue;
+      }
       throwIfAborted(options.signal);
       const point = await evaluate(task, trainer, step);
       for (const key of Object.keys(series) as (keyof GrokkingPoint)[]) {

@@ -112,7 +112,10 @@ export async function buildLlcTarget(s: LlcSettings): Promise<GroundTruthTarget>
   });
   for (let i = 0; i < s.centerSteps; i++) {
     trainer.step().dispose();
-    if (i % 200 === 199) await yieldToEventLoop(); // keep a browser tab responsive
+    if (i % 50 === 49) {
+      await trainer.settle(); // see Trainer.settle
+      await yieldToEventLoop();
+    }
   }
   const trained = trainer.params();
   trainer.dispose();

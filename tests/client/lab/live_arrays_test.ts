@@ -1,18 +1,15 @@
 import assert from "node:assert/strict";
-import { blockUntilReady, numpy as np } from "@jax-js/jax";
+import { numpy as np } from "@jax-js/jax";
 import { fromHost, scalarToHost } from "../../../client/lab/device.ts";
 import { attachLiveSlotProbe } from "../../../client/lab/live_slots.ts";
 import { initMlp, mlpApply, MlpConfig } from "../../../client/lab/mlp.ts";
-import { disposeParams } from "../../../client/lab/params.ts";
 import { createRng, normals } from "../../../client/lab/rng.ts";
 import { Trainer } from "../../../client/lab/trainer.ts";
 import { labTest, wasm } from "./lab_fixtures.ts";
 
 /** Live buffers once every queued kernel has run (pending work holds temporaries). */
 async function settledCount(trainer: Trainer, count: () => number): Promise<number> {
-  const params = trainer.params();
-  await blockUntilReady(params);
-  disposeParams(params);
+  await trainer.settle();
   return count();
 }
 
@@ -44,6 +41,7 @@ Deno.test(
       const loss = trainer.step();
       if (i === 999) last = await scalarToHost(loss);
       else loss.dispose();
+      if (i % 50 === 49) await trainer.settle(); // see Trainer.settle
     }
     const after = await settledCount(trainer, () => probe.count());
     assert.equal(after, warm, `live buffers grew from ${warm} to ${after} over 1,000 steps`);
