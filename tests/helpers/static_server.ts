@@ -6,20 +6,8 @@
  *
  * @module
  */
+import { MIME_TYPES } from "../../functions/static.ts";
 import { z } from "zod";
-
-/** Content types by extension; browsers refuse wasm/module scripts served with a wrong one. */
-export const TEST_MIME_TYPES: Readonly<Record<string, string>> = {
-  html: "text/html; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  mjs: "text/javascript; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  json: "application/json; charset=utf-8",
-  map: "application/json; charset=utf-8",
-  wasm: "application/wasm",
-  onnx: "application/octet-stream",
-  txt: "text/plain; charset=utf-8",
-};
 
 /** One URL prefix (starting and ending with "/") served from a folder, or one file at an exact path. */
 export const StaticMount = z.union([
@@ -48,7 +36,7 @@ const ISOLATION_HEADERS = {
 
 function mimeOf(path: string): string {
   const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
-  return TEST_MIME_TYPES[ext] ?? "application/octet-stream";
+  return MIME_TYPES[ext] ?? "application/octet-stream";
 }
 
 /** Resolve a request path to a file, refusing anything that escapes its folder. */
