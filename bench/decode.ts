@@ -47,7 +47,7 @@ export const run: BenchSuite = async (options): Promise<BenchResult> => {
   const notes: string[] = [];
   if (options.quick) {
     notes.push(
-      "--quick warms up for 1.5 s only: wasm figures are mostly from before V8 optimized onnxruntime's wasm, so they are far below (and noisier than) a full run's",
+      "--quick warms up for 5 s only: wasm figures are mostly from before V8 optimized onnxruntime's wasm, so they are far below (and noisier than) a full run's",
     );
   }
   const busiest = Math.max(loadBefore[0] ?? 0, loadAfter[0] ?? 0);

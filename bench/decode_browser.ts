@@ -194,10 +194,13 @@ async function runEp(
   }));
   const timerFor = (page: PageHandle) => (batch: number): BatchTimer => async (maxTokens) =>
     PageRunResult.parse(await page.run({ ep, batch, maxTokens }));
-  for (const { library, page } of pages) {
-    const w = await warmUp(timerFor(page), plan.batches, settings.warmup);
-    log(`chromium ${library} ${ep}: ${describeWarmup(w)}`);
-  }
+  // Warmed up together, so that neither page idles between its warm-up and the measurement.
+  const reports = await warmUp(
+    pages.map(({ page }) => timerFor(page)),
+    plan.batches,
+    settings.warmup,
+  );
+  reports.forEach((w, i) => log(`chromium ${pages[i]?.library} ${ep}: ${describeWarmup(w)}`));
   // Every (library, batch) configuration in one interleaved measurement, so a late tier-up or
   // a burst of machine load lands on all of them alike.
   const contenders: Contender[] = pages.flatMap(({ library, page }) =>

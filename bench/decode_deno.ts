@@ -67,8 +67,8 @@ export async function runInDeno(plan: DecodePlan, log: (line: string) => void): 
     if (settings === null) continue;
     try {
       const timerFor = (batch: number) => timed(verityBatchRun(engine, batch));
-      const w = await warmUp(timerFor, plan.batches, settings.warmup);
-      log(`deno verity ${ep}: ${describeWarmup(w)}`);
+      const [w] = await warmUp([timerFor], plan.batches, settings.warmup);
+      if (w !== undefined) log(`deno verity ${ep}: ${describeWarmup(w)}`);
       const t1 = performance.now();
       const measured = await measureInterleaved(
         plan.batches.map((batch) => ({

@@ -64,7 +64,7 @@ export function planFor(quick: boolean): DecodePlan {
       wasm: {
         newTokens: 16,
         reps: 3,
-        warmup: { tokens: 16, minMs: 1500, patienceMs: 0, maxMs: 1500 },
+        warmup: { tokens: 16, minMs: 5000, patienceMs: 0, maxMs: 5000 },
       },
       webgpu: null,
     }
@@ -74,7 +74,7 @@ export function planFor(quick: boolean): DecodePlan {
         newTokens: 64,
         // Many cheap repetitions: rates on a shared machine swing 2x from second to second.
         reps: 15,
-        warmup: { tokens: 16, minMs: 40_000, patienceMs: 15_000, maxMs: 90_000 },
+        warmup: { tokens: 16, minMs: 50_000, patienceMs: 15_000, maxMs: 100_000 },
       },
       // GPU-bound on a software adapter: the first run compiles the shaders, then rates are flat.
       webgpu: {

@@ -5,7 +5,8 @@
  * 5 to 10× speed-up). The warm-up therefore runs short generations (`tokens` per row) cycling
  * through the batch sizes until the rates stop improving: at least `minMs`, then until no batch
  * size's rate (the median of its last 3 runs, which one lucky run on a noisy machine does not
- * move) got more than 10% better for `patienceMs` and for 3 cycles, at most `maxMs`.
+ * move) got more than 10% better for `patienceMs` and for 3 cycles, at most `maxMs`. Lanes
+ * compared with each other warm up together (see {@link warmUp}).
  *
  * @module
  */
@@ -46,57 +47,79 @@ function medianOf(values: readonly number[]): number {
   return s[s.length >> 1] ?? 0;
 }
 
+/** The plateau tracking of one lane (engine or page) during a warm-up. */
+class Lane {
+  readonly best: Record<number, number> = {};
+  readonly #recent = new Map<number, number[]>();
+  runs = 0;
+  first = 0;
+  lastGain: number;
+  lastGainRun = 0;
+
+  constructor(t0: number) {
+    this.lastGain = t0;
+  }
+
+  /** Record one run's rate at time `t`. */
+  record(batch: number, rate: number, t: number): void {
+    if (this.runs === 0) this.first = rate;
+    this.runs++;
+    const window = [...(this.#recent.get(batch) ?? []), rate].slice(-WINDOW);
+    this.#recent.set(batch, window);
+    const smoothed = medianOf(window);
+    if (!(batch in this.best) || smoothed > (this.best[batch] ?? 0) * IMPROVEMENT) {
+      this.lastGain = t;
+      this.lastGainRun = this.runs;
+    }
+    this.best[batch] = Math.max(this.best[batch] ?? 0, smoothed);
+  }
+
+  /** No gain for `patienceMs` and for 3 cycles of the batch sizes. */
+  quiet(t: number, plan: WarmupPlan, cycle: number): boolean {
+    return t - this.lastGain >= plan.patienceMs && this.runs - this.lastGainRun >= 3 * cycle;
+  }
+}
+
 /**
- * Warm up (see the module docs); always at least one run.
+ * Warm up one or more lanes (engines or pages) together, one run each in turn, so none sits idle
+ * between its warm-up and the measurement (a Chromium page left idle for tens of seconds after
+ * warming up runs markedly slower afterwards, measured here). Stops when every lane is quiet
+ * (see the module docs) or at `maxMs`; always at least one run a lane.
  *
  * @example
  * ```ts
- * const report = await warmUp((b) => timed(verityBatchRun(engine, b)), [1, 4, 8], {
+ * const [report] = await warmUp([(b) => timed(verityBatchRun(engine, b))], [1, 4, 8], {
  *   tokens: 16, minMs: 20_000, patienceMs: 10_000, maxMs: 60_000,
  * });
  * ```
  */
 export async function warmUp(
-  timerFor: (batch: number) => BatchTimer,
+  lanes: readonly ((batch: number) => BatchTimer)[],
   batches: readonly number[],
   plan: WarmupPlan,
   now: () => number = () => performance.now(),
-): Promise<WarmupReport> {
+): Promise<WarmupReport[]> {
   const t0 = now();
   const rate = (o: TimedOutcome) => o.ms > 0 ? o.newTokens / (o.ms / 1000) : 0;
-  const best: Record<number, number> = {};
-  const recent = new Map<number, number[]>();
-  let lastGain = t0;
-  let lastGainRun = 0;
-  let runs = 0;
-  let first = 0;
-  for (;;) {
-    const batch = batches[runs % batches.length] ?? 1;
-    const r = rate(await timerFor(batch)(plan.tokens));
-    if (runs === 0) first = r;
-    runs++;
+  const state = lanes.map(() => new Lane(t0));
+  const report = (capped: (l: Lane) => boolean, t: number) =>
+    state.map((l) => ({
+      runs: l.runs,
+      ms: t - t0,
+      firstTokensPerS: l.first,
+      best: l.best,
+      capped: capped(l),
+    }));
+  for (let cycle = 0;; cycle++) {
+    const batch = batches[cycle % batches.length] ?? 1;
+    for (const [i, timerFor] of lanes.entries()) {
+      const out = await timerFor(batch)(plan.tokens);
+      state[i]!.record(batch, rate(out), now());
+    }
     const t = now();
-    const window = [...(recent.get(batch) ?? []), r].slice(-WINDOW);
-    recent.set(batch, window);
-    const smoothed = medianOf(window);
-    if (!(batch in best) || smoothed > (best[batch] ?? 0) * IMPROVEMENT) {
-      lastGain = t;
-      lastGainRun = runs;
-    }
-    best[batch] = Math.max(best[batch] ?? 0, smoothed);
-    const elapsed = t - t0;
-    if (elapsed >= plan.maxMs) {
-      return {
-        runs,
-        ms: elapsed,
-        firstTokensPerS: first,
-        best,
-        capped: t - lastGain < plan.patienceMs,
-      };
-    }
-    const quiet = t - lastGain >= plan.patienceMs && runs - lastGainRun >= 3 * batches.length;
-    if (elapsed >= plan.minMs && quiet) {
-      return { runs, ms: elapsed, firstTokensPerS: first, best, capped: false };
+    if (t - t0 >= plan.maxMs) return report((l) => t - l.lastGain < plan.patienceMs, t);
+    if (t - t0 >= plan.minMs && state.every((l) => l.quiet(t, plan, batches.length))) {
+      return report(() => false, t);
     }
   }
 }

@@ -143,7 +143,7 @@ Deno.test("warmUp() cycles through the batch sizes until the rates stop improvin
     clock.advance(ms);
     return Promise.resolve({ ms, promptTokens: 1, newTokens: n * batch });
   };
-  const report = await warmUp(timerFor, [1, 4, 8], {
+  const [report] = await warmUp([timerFor], [1, 4, 8], {
     tokens: 10,
     minMs: 300,
     patienceMs: 600,
@@ -153,10 +153,10 @@ Deno.test("warmUp() cycles through the batch sizes until the rates stop improvin
   // last 3 runs turns fast (one fast run at run 7 does not count); run 18 is 667 ms after that
   // gain but only 8 runs, so it stops at run 19 (3 full cycles and 700 ms later).
   assert.deepEqual(seen, [1, 4, 8, 1, 4, 8, 1, 4, 8, 1, 4, 8, 1, 4, 8, 1, 4, 8, 1]);
-  assert.equal(report.runs, 19);
-  assert.equal(report.capped, false);
-  assert.equal(report.firstTokensPerS, 100); // 10 tokens in 0.1 s
-  assert.deepEqual(report.best, { 1: 300, 4: 400, 8: 800 });
+  assert.equal(report?.runs, 19);
+  assert.equal(report?.capped, false);
+  assert.equal(report?.firstTokensPerS, 100); // 10 tokens in 0.1 s
+  assert.deepEqual(report?.best, { 1: 300, 4: 400, 8: 800 });
 });
 
 Deno.test("warmUp() stops at maxMs and says so when rates still improve", async () => {
@@ -167,14 +167,40 @@ Deno.test("warmUp() stops at maxMs and says so when rates still improve", async 
     clock.advance(100);
     return Promise.resolve({ ms, promptTokens: 1, newTokens: n });
   };
-  const report = await warmUp(
-    timerFor,
+  const [report] = await warmUp(
+    [timerFor],
     [1],
     { tokens: 10, minMs: 0, patienceMs: 1000, maxMs: 500 },
     clock.now,
   );
-  assert.equal(report.runs, 5);
-  assert.equal(report.capped, true);
+  assert.equal(report?.runs, 5);
+  assert.equal(report?.capped, true);
+});
+
+Deno.test("warmUp() takes turns between lanes and waits until every lane is quiet", async () => {
+  const clock = fakeClock();
+  const order: string[] = [];
+  // Lane "a" is flat; lane "b" doubles its speed on each of its first 4 runs.
+  const lane = (name: string, speedups: number): (batch: number) => BatchTimer => () => (n) => {
+    order.push(name);
+    const done = order.filter((x) => x === name).length;
+    const ms = 100 / 2 ** Math.min(done, speedups);
+    clock.advance(100);
+    return Promise.resolve({ ms, promptTokens: 1, newTokens: n });
+  };
+  const [a, b] = await warmUp(
+    [lane("a", 0), lane("b", 4)],
+    [1],
+    { tokens: 10, minMs: 0, patienceMs: 0, maxMs: 60_000 },
+    clock.now,
+  );
+  assert.deepEqual(order.slice(0, 4), ["a", "b", "a", "b"]);
+  // "a" is quiet after 4 runs, but both keep going until "b" has had 3 runs without a gain:
+  // b's smoothed rate (median of its last 3) last rises at its run 5.
+  assert.equal(a?.runs, b?.runs);
+  assert.equal(b?.runs, 8);
+  assert.equal(a?.best[1], 100);
+  assert.equal(b?.best[1], 1600);
 });
 
 Deno.test("timed() reports the wall time of one run", async () => {
