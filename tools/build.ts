@@ -1,7 +1,8 @@
 /**
  * Bundles the browser client with `deno bundle --platform browser`: the engine worker
- * (client/engine/worker/engine_worker.ts) and the page (client/ui/main.ts) become
- * client/ui/dist/engine_worker.js and client/ui/dist/main.js (gitignored). onnxruntime-web's
+ * (client/engine/worker/engine_worker.ts), the lab worker (client/lab/worker/lab_worker.ts) and
+ * the page (client/ui/main.ts) become client/ui/dist/{engine_worker,lab_worker,main}.js
+ * (gitignored). onnxruntime-web's
  * wasm and glue files are not bundled: the worker loads them from `/ort/` on the page's origin.
  *
  * `deno task build [--out DIR] [--no-minify] [--json]`
@@ -16,6 +17,7 @@ const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const BUNDLE_ENTRIES = [
   { source: "client/engine/worker/engine_worker.ts", output: "engine_worker.js" },
   { source: "client/ui/main.ts", output: "main.js" },
+  { source: "client/lab/worker/lab_worker.ts", output: "lab_worker.js" },
 ] as const;
 
 /** Options of {@link buildClient}. */
