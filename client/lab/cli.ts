@@ -14,6 +14,8 @@ import { LLC_SGLD_DEFAULTS, parseLlcSettings, runLlc } from "./llc/llc_experimen
 import { sweepLlc } from "./llc/llc_sweep.ts";
 import { runLlcTable } from "./llc/llc_table.ts";
 import { runNtk } from "./ntk/ntk_experiment.ts";
+import { PVG_USAGE, pvgInput } from "./pvg/pvg_cli.ts";
+import { runPvg } from "./pvg/pvg_experiment.ts";
 
 /** Usage text. */
 export const LAB_USAGE = `usage: deno task lab <experiment> [--json] [options]
@@ -26,6 +28,7 @@ export const LAB_USAGE = `usage: deno task lab <experiment> [--json] [options]
   emergence  [--steps N] [--checkpoint-every N] [--draws N] [--chains N] [--eps F] [--gamma F]
   ntk        [--widths 64,128,..] [--seeds N] [--depth N] [--input-dim N] [--population M]
              [--train-sizes 8,16,..] [--trials N] [--target-power G] [--seed N]
+${PVG_USAGE}
   common     [--device auto|wasm|webgpu|cpu] [--json]`;
 
 function grokkingInput(args: LabArgs): GrokkingSettingsInput {
@@ -133,9 +136,11 @@ export async function runFromArgs(
         }),
         options,
       );
+    case "pvg":
+      return await runPvg(pvgInput(args), options);
     default:
       throw new LabSettingsError(
-        `Cannot run the lab as the experiment must be one of "grokking", "llc", "emergence", "ntk": current value is "${args.experiment}"`,
+        `Cannot run the lab as the experiment must be one of "grokking", "llc", "emergence", "ntk", "pvg": current value is "${args.experiment}"`,
       );
   }
 }

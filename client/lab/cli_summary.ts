@@ -72,6 +72,17 @@ export function summarizeResult(result: Record<string, unknown>): string {
         `learning-curve exponent measured ${fmt(r.curve_exponent)}, eigenlearning ` +
         `${fmt(r.curve_exponent_predicted)}, theory ${fmt(r.curve_exponent_theory)}\n` +
         table(r.curves as Record<string, unknown>[], ["n", "test_error", "predicted"]);
+    case "pvg":
+      return table(r.rounds as Record<string, unknown>[], [
+        "round",
+        "completeness",
+        "soundness",
+        "helpful_accuracy",
+        "sneaky_accuracy",
+        "sneaky_success",
+        "soundness_start",
+        "verifier_accuracy",
+      ]) + `\n${fmt(r.wall_seconds)} s on ${fmt(r.device)}`;
     default:
       return JSON.stringify(r);
   }

@@ -25,6 +25,8 @@ import { GROKKING_PRESETS, GrokkingSettings } from "./grokking_settings.ts";
 import { LlcSettings, runLlc } from "./llc/llc_experiment.ts";
 import { LLC_TABLE_MODELS, runLlcTable } from "./llc/llc_table.ts";
 import { NtkSettings, runNtk } from "./ntk/ntk_experiment.ts";
+import { runPvg } from "./pvg/pvg_experiment.ts";
+import { PvgSettings } from "./pvg/pvg_settings.ts";
 
 const LlcTableSettings = LlcSettings.omit({ model: true }).extend({
   models: z.array(LlcSettings.shape.model).min(1).default(LLC_TABLE_MODELS),
@@ -63,10 +65,23 @@ export const LAB_EXPERIMENTS = {
     defaults: NtkSettings.parse({}),
     run: (s: z.input<typeof NtkSettings>, o: RunOptions) => runNtk(s, o),
   },
+  pvg: {
+    title: "Prover-verifier game (helpful and sneaky provers, SRC reward)",
+    settings: PvgSettings,
+    defaults: PvgSettings.parse({}),
+    run: (s: z.input<typeof PvgSettings>, o: RunOptions) => runPvg(s, o),
+  },
 } as const;
 
 /** Name of an experiment. */
-export const LabExperimentName = z.enum(["grokking", "llc", "llc_table", "emergence", "ntk"]);
+export const LabExperimentName = z.enum([
+  "grokking",
+  "llc",
+  "llc_table",
+  "emergence",
+  "ntk",
+  "pvg",
+]);
 /** Name of an experiment. */
 export type LabExperimentName = z.infer<typeof LabExperimentName>;
 
