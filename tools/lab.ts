@@ -1,6 +1,6 @@
 /**
  * `deno task lab <experiment> [--json] [options]`: run a training-dynamics experiment
- * (grokking, llc, emergence, ntk) on jax-js from the command line. Progress goes to stderr;
+ * (grokking, llc, emergence, ntk, pvg) on jax-js from the command line. Progress goes to stderr;
  * with --json the result is printed as ONE line of JSON, the last line on stdout.
  *
  * @module
