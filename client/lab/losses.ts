@@ -51,10 +51,17 @@ export function rowLoss(
   return np.square(logits.sub(target)).mul(masks.keep.ref).sum(-1);
 }
 
-/** Per-row correctness [batch] in {0, 1} of the masked argmax (consumes logits and labels). */
+/**
+ * Per-row correctness [batch] in {0, 1}: the label's logit is the largest unmasked one (consumes
+ * logits and labels). Written as "label logit >= row max" rather than `argmax == label`: a jit-ed
+ * argmax fused after a matmul never finishes on jax-js 0.1.25's WebGPU backend (measured on
+ * SwiftShader), while the max reduction does. The two agree except on exact ties.
+ */
 export function rowCorrect(logits: np.Array, labels: np.Array, masks: ClassMasks): np.Array {
-  const pred = np.argmax(logits.add(masks.additive.ref), -1);
-  return np.equal(pred, labels).astype(np.float32);
+  const masked = logits.add(masks.additive.ref); // [batch, classes]
+  const target = nn.oneHot(labels, masked.shape[masked.ndim - 1]!).astype(masked.dtype);
+  const own = masked.ref.mul(target).sum(-1); // [batch]
+  return np.greaterEqual(own, masked.max(-1)).astype(np.float32);
 }
 
 /** Round `n` up to a multiple of `m` (16 by default, the wasm matmul's sweet spot). */

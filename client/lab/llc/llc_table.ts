@@ -75,6 +75,7 @@ export async function runLlcTable(
         row.truth.toFixed(3)
       }`,
       series: "table",
+      point: { index: rows.length, truth: row.truth, llc_mean: row.llc_mean, llc_std: row.llc_std },
     });
   }
   return { experiment: "llc_table", rows };

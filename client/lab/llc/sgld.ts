@@ -121,9 +121,13 @@ async function runChain(
   const batch = Math.min(s.batchSize ?? rows, rows);
   let w = mapParams({ ...target.center }, (p) => p.ref);
   const pending: { t: number; loss: np.Array; accept: np.Array | null }[] = [];
-  const flush = async () => {
-    for (const item of pending.splice(0)) {
+  /** Read back the queued losses; returns their mean (for the live trace). */
+  const flush = async (): Promise<number> => {
+    let sum = 0;
+    const items = pending.splice(0);
+    for (const item of items) {
       const v = await scalarToHost(item.loss);
+      sum += v;
       if (!Number.isFinite(v)) {
         throw new LabNumericsError(`SGLD diverged at step ${item.t} (chain ${chain}); lower eps`);
       }
@@ -137,6 +141,7 @@ async function runChain(
         stats.scored++;
       }
     }
+    return sum / Math.max(1, items.length);
   };
   try {
     for (let t = 0; t < s.steps; t++) {
@@ -159,10 +164,13 @@ async function runChain(
       }
       if (pending.length >= 50 || t === s.steps - 1) {
         throwIfAborted(options.signal);
-        await flush();
+        const meanLoss = await flush();
         report(options, {
           fraction: (chain * s.steps + t + 1) / (s.chains * s.steps),
           message: `SGLD chain ${chain + 1} / ${s.chains}, step ${t + 1} / ${s.steps}`,
+          // One live trace point per chain and flush: the mean batch loss of the last draws.
+          series: `chain ${chain}`,
+          point: { step: t + 1, loss: meanLoss },
         });
         await yieldToEventLoop();
       }
