@@ -25,6 +25,8 @@ export interface StartOptions {
   readonly env?: Env;
   /** Where log lines go (default: console). */
   readonly log?: (line: string) => void;
+  /** Folder of the client bundle served at /ui/dist/ (default client/ui/dist). */
+  readonly clientDist?: string;
 }
 
 /** A running server. */
@@ -82,7 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     clock: systemClock,
     rateLimits: memoryRateLimitStore(),
   });
-  const serveClient = staticHandler(clientMounts(root));
+  const serveClient = staticHandler(clientMounts(root, options.clientDist));
   const httpServer = Deno.serve({
     port: options.port ?? server.port,
     hostname: options.hostname ?? server.hostname,

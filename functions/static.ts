@@ -1,7 +1,11 @@
 /**
  * Static files of the browser client for the Deno server (never used by the worker):
- * `/` and `/ui/*` from client/ui, `/models/*` from models, `/ort/*` from
- * node_modules/onnxruntime-web/dist. Paths are confined to their folder.
+ * `/` (client/ui/index.html with its offline marker turned on) and `/ui/*` from client/ui (`/ui/dist/*` from the bundle folder), `/sw.js` (the offline
+ * service worker, from the bundle folder, so its scope is the whole origin), `/models/*` from
+ * models, `/ort/*` from node_modules/onnxruntime-web/dist. Paths are confined to their folder.
+ * `/models/manifest.json`, when no such file exists, is the union of the manifests one folder
+ * down (models/fixtures/manifest.json, models/fixtures/lora_manifest.json, ...) with their
+ * paths prefixed by the folder.
  *
  * @module
  */
@@ -35,9 +39,13 @@ export interface StaticMount {
   readonly dir: string;
 }
 
-/** The client's mounts under a project root (absolute path, no trailing slash). */
-export function clientMounts(root: string): StaticMount[] {
+/**
+ * The client's mounts under a project root (absolute path, no trailing slash); `distDir` is
+ * the bundle folder (default client/ui/dist; tests build into a temporary one).
+ */
+export function clientMounts(root: string, distDir = `${root}/client/ui/dist`): StaticMount[] {
   return [
+    { prefix: "/ui/dist/", dir: distDir },
     { prefix: "/ui/", dir: `${root}/client/ui` },
     { prefix: "/models/", dir: `${root}/models` },
     { prefix: "/ort/", dir: `${root}/node_modules/onnxruntime-web/dist` },
@@ -103,12 +111,19 @@ export function staticHandler(
   mounts: readonly StaticMount[],
 ): (request: Request) => Promise<Response | undefined> {
   const ui = mounts.find((m) => m.prefix === "/ui/");
+  const dist = mounts.find((m) => m.prefix === "/ui/dist/");
+  const models = mounts.find((m) => m.prefix === "/models/");
   return async (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") return undefined;
     const head = request.method === "HEAD";
     const { pathname } = new URL(request.url);
-    if (pathname === "/" && ui !== undefined) {
-      return await fileResponse(`${ui.dir}/index.html`, ui.dir, head);
+    if (pathname === "/" && ui !== undefined) return await pageResponse(ui.dir, head);
+    if (pathname === "/sw.js" && dist !== undefined) {
+      return await fileResponse(`${dist.dir}/sw.js`, dist.dir, head);
+    }
+    if (pathname === "/models/manifest.json" && models !== undefined) {
+      return (await fileResponse(`${models.dir}/manifest.json`, models.dir, head)) ??
+        (await mergedManifest(models.dir, head));
     }
     const mount = mounts.find((m) => pathname.startsWith(m.prefix));
     if (mount === undefined) return undefined;
@@ -121,6 +136,63 @@ export function staticHandler(
         ? await fileResponse(`${path.replace(/\/$/, "")}/index.html`, mount.dir, head)
         : undefined);
   };
+}
+
+/** The marker in client/ui/index.html that this server turns on (it serves /sw.js). */
+export const OFFLINE_MARKER = '<meta name="verity-offline" content="off">';
+
+/** index.html with offline support turned on: the page registers /sw.js only when served here. */
+async function pageResponse(dir: string, head: boolean): Promise<Response | undefined> {
+  let html: string;
+  try {
+    html = await Deno.readTextFile(`${dir}/index.html`);
+  } catch {
+    return undefined;
+  }
+  const body = new TextEncoder().encode(
+    html.replace(OFFLINE_MARKER, OFFLINE_MARKER.replace('"off"', '"on"')),
+  );
+  const headers = {
+    "Content-Type": MIME_TYPES.html as string,
+    "Content-Length": String(body.byteLength),
+    "Cache-Control": "no-cache",
+  };
+  return new Response(head ? null : body, { headers });
+}
+
+/** The manifests of the folders directly under `dir`, merged, with paths made relative to `dir`. */
+async function mergedManifest(dir: string, head: boolean): Promise<Response | undefined> {
+  const models: unknown[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isDirectory) continue;
+      for await (const file of Deno.readDir(`${dir}/${entry.name}`)) {
+        // manifest.json, and named ones such as lora_manifest.json, one folder down.
+        if (!file.isFile || !file.name.endsWith("manifest.json")) continue;
+        let parsed: { models?: unknown };
+        try {
+          parsed = JSON.parse(await Deno.readTextFile(`${dir}/${entry.name}/${file.name}`));
+        } catch {
+          continue; // an unreadable manifest is left out
+        }
+        if (!Array.isArray(parsed.models)) continue;
+        for (const m of parsed.models) {
+          if (typeof m !== "object" || m === null) continue;
+          const { path } = m as { path?: unknown };
+          if (typeof path === "string") models.push({ ...m, path: `${entry.name}/${path}` });
+        }
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  const body = JSON.stringify({ version: 1, models });
+  const headers = {
+    "Content-Type": MIME_TYPES.json as string,
+    "Content-Length": String(new TextEncoder().encode(body).byteLength),
+    "Cache-Control": "no-cache",
+  };
+  return new Response(head ? null : body, { headers });
 }
 
 /** Cross-origin isolation headers (needed for SharedArrayBuffer, i.e. threaded wasm). */

@@ -13,8 +13,12 @@ export const MAX_RESULT_CHARS = 16_000;
 /** Upper bound on the state token the edge accepts (bytes of its ASCII text). */
 export const MAX_STATE_BYTES = 64 * 1024;
 
-/** The pipeline stages, in the only order in which they compose. */
-export const STAGE_ORDER = ["s2a", "selfrag", "cove"] as const;
+/**
+ * The pipeline stages, in the only order in which they compose. "selfrag" and "best_of_n"
+ * both answer the question, so a pipeline holds at most one of them (see
+ * {@link isValidComposition}).
+ */
+export const STAGE_ORDER = ["s2a", "selfrag", "best_of_n", "cove"] as const;
 /** One pipeline stage. */
 export const Stage = z.enum(STAGE_ORDER);
 /** One pipeline stage. */
@@ -53,6 +57,16 @@ export const GenerateRequest = z.object({
   /** Return `token_logprobs` for the generated tokens. */
   logprobs: z.boolean().optional(),
   stream: z.boolean().optional(),
+  /**
+   * Sampling seed of this row; requests of one action that share a prompt get distinct seeds
+   * (best-of-n candidates). A client without seeded sampling may ignore it.
+   */
+  seed: z.number().int().min(0).max(0xffff_ffff).optional(),
+  /**
+   * Who answers: "prover" (the default, the run's model) or "verifier" (a request the client
+   * may route to a separate verifier model; such requests carry no `adapter`).
+   */
+  role: z.enum(["prover", "verifier"]).optional(),
 }).refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
   message: "exactly one of 'prompt' and 'messages' must be set",
 });
@@ -104,6 +118,52 @@ export const SelfRagOptions = z.object({
   reflection_tokens: z.boolean().default(true),
 });
 
+/** The default learned-verifier template; `{question}` and `{solution}` are filled in. */
+export const DEFAULT_VERIFIER_TEMPLATE =
+  "Problem: {question}\nSolution: {solution}\nIs the solution correct? Answer Yes or No.\nAnswer:";
+
+/**
+ * Prover-verifier best-of-n stage options (Cobbe et al. 2021; Kirchner et al. 2024): n sampled
+ * candidates as ONE batch, the arithmetic verifier as a hard filter per step and/or a learned
+ * verifier scoring each candidate, then the top-scored candidate or a verifier-weighted vote
+ * over the final answers.
+ */
+export const BestOfNOptions = z.object({
+  /** Candidates sampled as one batch. */
+  n: z.number().int().min(1).max(32).default(4),
+  /**
+   * Sampling temperature of the candidates: > 0 when n > 1 (the candidates must differ);
+   * n = 1 at 0 is greedy decoding, the baseline best-of-n is measured against.
+   */
+  temperature: z.number().min(0).max(2).default(0.8),
+  /** Seed of candidate 0; candidate i gets seed + i. Unset: the edge draws one. */
+  seed: z.number().int().min(0).max(0xffff_0000).optional(),
+  /** "top": the best-scored candidate; "vote": verifier-weighted majority over final answers. */
+  selection: z.enum(["top", "vote"]).default("vote"),
+  /**
+   * "arithmetic": reject every candidate with a wrong `<<expr=result>>` (or inline) step, the
+   * survivors score 1; "learned": no filter, each candidate scored by the verifier prompt;
+   * "both": the filter, then the learned score of the survivors; "none": no verifier, every
+   * candidate scores 1 (plain majority vote with "vote").
+   */
+  verifier: z.enum(["arithmetic", "learned", "both", "none"]).default("arithmetic"),
+  /** Learned-verifier prompt; must hold `{solution}` (and may hold `{question}`). */
+  verifier_template: z.string().min(1).max(2_000).refine((t) => t.includes("{solution}"), {
+    message: "must contain {solution}",
+  }).default(DEFAULT_VERIFIER_TEMPLATE),
+  /** Score string meaning "correct"; score = p(accept) / (p(accept) + p(reject)). */
+  accept_token: z.string().min(1).max(32).default("Yes"),
+  /** Score string meaning "incorrect". */
+  reject_token: z.string().min(1).max(32).default("No"),
+}).refine((o) => o.accept_token !== o.reject_token, {
+  message: "accept_token and reject_token must differ",
+}).refine((o) => o.n === 1 || o.temperature > 0, {
+  message: "temperature must be above 0 when n > 1: the candidates would all be the same",
+  path: ["temperature"],
+});
+/** Best-of-n stage options, defaults applied. */
+export type BestOfNOptions = z.infer<typeof BestOfNOptions>;
+
 /** Options of a pipeline run; every field has a default. */
 export const PipelineOptions = z.object({
   /** Token budget of answer-producing generations. */
@@ -113,16 +173,34 @@ export const PipelineOptions = z.object({
   adapter: z.string().min(1).max(128).optional(),
   /** Mark the request that produces the final answer with `stream: true`. */
   stream: z.boolean().default(false),
+  /**
+   * The client model's context window in tokens. When set, stages that pack retrieved
+   * passages into prompts (Self-RAG) trim them, and the model text they put back into
+   * prompts, so every prompt plus room to answer fits (see functions/pipeline/prompt_budget.ts).
+   * Unset: prompts are sent whole.
+   */
+  context_tokens: z.number().int().min(64).max(1_048_576).optional(),
+  /**
+   * Characters per token assumed for templates and passages when `context_tokens` is set
+   * (model-written text is counted by its UTF-8 bytes). The default 1.25 is conservative: the
+   * tiny-world tokenizers measure 1.9 on corpus text and 1.3 on prompts with Self-RAG
+   * markup; large BPE vocabularies give about 4 on English.
+   */
+  chars_per_token: z.number().min(0.5).max(8).default(1.25),
   s2a: S2AOptions.prefault({}),
   cove: CoveOptions.prefault({}),
   selfrag: SelfRagOptions.prefault({}),
+  best_of_n: BestOfNOptions.prefault({}),
 });
 /** Options of a pipeline run, defaults applied. */
 export type PipelineOptions = z.infer<typeof PipelineOptions>;
 /** Options of a pipeline run as a caller writes them (all optional). */
 export type PipelineOptionsInput = z.input<typeof PipelineOptions>;
 
-/** True when `stages` is a non-empty ordered subsequence of s2a, selfrag, cove. */
+/**
+ * True when `stages` is a non-empty ordered subsequence of s2a, selfrag, best_of_n, cove
+ * holding at most one of the answering stages selfrag and best_of_n.
+ */
 export function isValidComposition(stages: readonly Stage[]): boolean {
   let last = -1;
   for (const s of stages) {
@@ -130,13 +208,14 @@ export function isValidComposition(stages: readonly Stage[]): boolean {
     if (at <= last) return false;
     last = at;
   }
-  return stages.length > 0;
+  return stages.length > 0 && !(stages.includes("selfrag") && stages.includes("best_of_n"));
 }
 
 /** POST /v1/pipelines/start body. */
 export const StartRequest = z.object({
   pipeline: z.array(Stage).min(1).max(3).refine(isValidComposition, {
-    message: 'must be an ordered subset of "s2a", "selfrag", "cove" with no repeats',
+    message:
+      'must be an ordered subset of "s2a", "selfrag", "best_of_n", "cove" with no repeats and not both "selfrag" and "best_of_n"',
   }),
   input: z.object({
     messages: z.array(InputMessage).min(1).max(64).refine(

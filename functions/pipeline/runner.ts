@@ -17,6 +17,7 @@ import type {
 import { ApiError } from "../http/errors.ts";
 import type { Retriever } from "../retrieval/retriever.ts";
 import { coveStage } from "../cove/stage.ts";
+import { bestOfNStage } from "./best_of_n/stage.ts";
 import { s2aStage } from "../s2a/stage.ts";
 import { selfragStage } from "../selfrag/stage.ts";
 import { matchResults } from "./results.ts";
@@ -40,6 +41,7 @@ const MACHINES = {
   s2a: s2aStage,
   selfrag: selfragStage,
   cove: coveStage,
+  best_of_n: bestOfNStage,
 } as unknown as Record<Stage, StageMachine<StageState>>;
 
 /** The id of request `tag` of `stage` in round `round`. */
@@ -53,9 +55,12 @@ function requestFactory(state: PipelineState, stage: Stage): RequestFactory {
     id: requestId(state.round + 1, stage, tag),
     ...body,
     max_tokens: s.max_tokens,
-    temperature,
+    temperature: s.temperature ?? temperature,
     stop: [...(s.stop ?? [])],
-    ...(adapter === undefined ? {} : { adapter }),
+    // The run's adapter belongs to the prover; a verifier request may go to another model.
+    ...(adapter === undefined || s.role === "verifier" ? {} : { adapter }),
+    ...(s.seed === undefined ? {} : { seed: s.seed }),
+    ...(s.role === undefined ? {} : { role: s.role }),
     ...(s.score_tokens === undefined ? {} : { score_tokens: [...s.score_tokens] }),
     ...(s.logprobs ? { logprobs: true } : {}),
     ...(s.stream ? { stream: true } : {}),

@@ -29,6 +29,11 @@ export interface RequestSettings {
   score_tokens?: readonly string[];
   logprobs?: boolean;
   stream?: boolean;
+  /** Overrides the run's temperature for this request (best-of-n samples its candidates). */
+  temperature?: number;
+  seed?: number;
+  /** "verifier" requests may be routed to a verifier model and carry no adapter. */
+  role?: "prover" | "verifier";
 }
 
 /** Builds requests with run-unique ids and the run's temperature and adapter. */

@@ -9,6 +9,7 @@ import { PipelineOptions, Stage, TraceEvent } from "../../shared/pipeline.ts";
 import { CoveStageState } from "../cove/stage.ts";
 import { S2AStageState } from "../s2a/stage.ts";
 import { SelfRagStageState } from "../selfrag/stage.ts";
+import { BestOfNStageState } from "./best_of_n/stage.ts";
 
 /** A request the run waits for, with what its result must carry. */
 export const PendingRequest = z.object({
@@ -24,6 +25,7 @@ export const StageState = z.discriminatedUnion("kind", [
   S2AStageState,
   CoveStageState,
   SelfRagStageState,
+  BestOfNStageState,
 ]);
 /** The state of one stage. */
 export type StageState = z.infer<typeof StageState>;

@@ -105,7 +105,7 @@ export class StateCodec {
       throw new ApiError(
         413,
         "state_too_large",
-        `Cannot continue the pipeline as its state must be at most ${this.maxBytes} bytes: it would be ${token.length} (lower max_tokens, k or beam_width)`,
+        `Cannot continue the pipeline as its state must be at most ${this.maxBytes} bytes: it would be ${token.length} (lower max_tokens, k, beam_width or best_of_n.n)`,
       );
     }
     return token;

@@ -38,6 +38,11 @@ export interface CritiqueContext {
   /** Ask whether the answer is complete (judge mode, when deeper segments are allowed). */
   askComplete: boolean;
   request: RequestFactory;
+  /**
+   * Model text for a prompt whose other text is `carrier`, cut to fit the client's window
+   * (fit.ts); candidate `node` is named for the record. Absent: text is never cut.
+   */
+  fit?: (node: number, carrier: string, modelText: string) => string;
 }
 
 /** The candidate's segment text, reflection tokens removed. */
@@ -53,18 +58,27 @@ export function critiqueRequests(
   const score = (tag: string, prompt: string, tokens: readonly string[]) =>
     ctx.request(tag, { prompt }, { max_tokens: 0, score_tokens: tokens });
   return cands.flatMap((c) => {
+    const fit = (carrier: string, text: string) => ctx.fit?.(c.id, carrier, text) ?? text;
+    const prefix = ctx.prefix(c.parent);
     if (ctx.reflection) {
       const parts = candidateParts(c.text);
-      const base = candidatePrompt(ctx.question, ctx.prefix(c.parent), c.passage);
+      const base = candidatePrompt(ctx.question, prefix, c.passage);
+      // The answer so far is model text too: fit it with the segment, keep the segment's part.
+      const carrier = candidatePrompt(ctx.question, "", c.passage);
+      const segment = (t: string) => fit(carrier, prefix + t).slice(prefix.length);
       return [
-        score(`c${c.id}.sup`, base + parts.supPrefix, SUPPORT_TOKENS),
-        score(`c${c.id}.use`, base + parts.usePrefix, UTILITY_TOKENS),
+        score(`c${c.id}.sup`, base + segment(parts.supPrefix), SUPPORT_TOKENS),
+        score(`c${c.id}.use`, base + segment(parts.usePrefix), UTILITY_TOKENS),
       ];
     }
-    const answer = `${ctx.prefix(c.parent)}${segmentText(c)}`.trim();
+    const judged = fit(judgeSupportPrompt(c.passage, ""), segmentText(c));
+    // The utility and completeness judges carry the same answer: fit it to the longer one.
+    const judges = [judgeUtilityPrompt(ctx.question, ""), judgeCompletePrompt(ctx.question, "")];
+    const longer = judges.reduce((a, b) => (b.length > a.length ? b : a));
+    const answer = fit(longer, `${prefix}${segmentText(c)}`.trim());
     const reqs = [
       score(`c${c.id}.rel`, judgeRelevancePrompt(ctx.question, c.passage), JUDGE.relevance.tokens),
-      score(`c${c.id}.sup`, judgeSupportPrompt(c.passage, segmentText(c)), JUDGE.support.tokens),
+      score(`c${c.id}.sup`, judgeSupportPrompt(c.passage, judged), JUDGE.support.tokens),
       score(`c${c.id}.use`, judgeUtilityPrompt(ctx.question, answer), JUDGE.utility.tokens),
     ];
     if (ctx.askComplete) {

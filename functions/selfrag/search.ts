@@ -9,6 +9,7 @@ import type { StepResult } from "../../shared/pipeline.ts";
 import { resultFor, type StageEnv, type StageEvent } from "../pipeline/stage.ts";
 import { answerOf, type BeamNode, type Candidate, prefixOf, rootNode, topK } from "./beam.ts";
 import { critiqueRequests, readCritique, segmentText } from "./critique.ts";
+import { fitCandidate, fitCritiqueText } from "./fit.ts";
 import { candidatePrompt } from "./prompts.ts";
 import { prob, relevanceScore, segmentScore, sequenceScore } from "./scoring.ts";
 import { ask, askAnswer, done, type Outcome, type State } from "./state.ts";
@@ -18,28 +19,39 @@ import { RELEVANCE_TOKENS } from "./tokens.ts";
 export async function expand(env: StageEnv, state: State, events: StageEvent[]): Promise<Outcome> {
   const o = env.options.selfrag;
   const candidates: Candidate[] = [];
+  const maxTokens = new Map<number, number>(); // candidate id -> its answer budget
   let nextId = state.next_id;
   for (const node of state.beam) {
     const last = node.segments[node.segments.length - 1];
     const query = last === undefined ? env.question : `${env.question} ${last}`;
-    const passages = await env.retriever.retrieve(query, o.k);
+    const retrieved = await env.retriever.retrieve(query, o.k);
+    const fitted = retrieved.map((p) => fitCandidate(env, prefixOf(node), p));
+    const passages = fitted.map((f) => f.passage);
     events.push({
       event: "retrieve",
       data: {
         depth: state.depth,
         node: node.id,
         query,
-        passages: passages.map((p) => ({
+        passages: passages.map((p, i) => ({
           doc_id: p.doc_id,
           passage_id: p.passage_id,
           title: p.title,
           score: p.score,
           snippet: p.text.slice(0, 160),
+          // Only when context_tokens made the passage shorter: its kept and original length.
+          ...(p === retrieved[i]
+            ? {}
+            : { trimmed: { chars: p.text.length, of: retrieved[i]?.text.length ?? 0 } }),
+          // Only when the window leaves too little room to answer after this passage.
+          ...(fitted[i]?.fits === false ? { skipped: "no room in context_tokens" } : {}),
         })),
       },
     });
-    for (const passage of passages) {
-      candidates.push({ id: nextId++, parent: node.id, passage, text: "" });
+    for (const f of fitted) {
+      if (!f.fits) continue;
+      maxTokens.set(nextId, f.maxTokens);
+      candidates.push({ id: nextId++, parent: node.id, passage: f.passage, text: "" });
     }
   }
   if (candidates.length === 0) {
@@ -55,7 +67,7 @@ export async function expand(env: StageEnv, state: State, events: StageEvent[]):
     return env.request(`c${c.id}`, {
       prompt: candidatePrompt(env.question, prefixOf(node), c.passage),
     }, {
-      max_tokens: env.options.max_tokens,
+      max_tokens: maxTokens.get(c.id) ?? env.options.max_tokens,
       ...(o.reflection_tokens ? { score_tokens: RELEVANCE_TOKENS } : {}),
       ...(o.use_seq_score ? { logprobs: true } : {}),
     });
@@ -100,14 +112,25 @@ export function afterCandidates(
     return { ...c, text: r.text, ...rel, ...seq };
   });
   const parents = new Map(state.beam.map((n) => [n.id, n]));
+  const cuts: { node: number; kept_chars: number; of: number }[] = [];
+  const fit = (node: number, carrier: string, text: string) => {
+    const kept = fitCritiqueText(env, carrier, text);
+    if (kept.length < text.length) cuts.push({ node, kept_chars: kept.length, of: text.length });
+    return kept;
+  };
   const requests = critiqueRequests(candidates, {
     question: env.question,
     prefix: (id) => prefixOf(parents.get(id) ?? rootNode()),
     reflection: o.reflection_tokens,
     askComplete: state.depth + 1 < o.max_depth,
     request: env.request,
+    fit,
   });
-  return ask({ ...state, phase: "critique", candidates }, requests, []);
+  const events: StageEvent[] = cuts.length === 0 ? [] : [{
+    event: "window_fit",
+    data: { depth: state.depth, context_tokens: env.options.context_tokens ?? null, cuts },
+  }];
+  return ask({ ...state, phase: "critique", candidates }, requests, events);
 }
 
 /** Score the candidates, keep the beam, go deeper or finish. */

@@ -9,6 +9,7 @@
  */
 import type { TraceEvent } from "../../../shared/pipeline.ts";
 import { type Build, builder } from "./dom.ts";
+import { bestOfNSection } from "./best_of_n_view.ts";
 import { coveSection } from "./cove_view.ts";
 import { answerSection, citationIndex, passagesSection } from "./evidence_view.ts";
 import { s2aSection } from "./s2a_view.ts";
@@ -82,6 +83,7 @@ export function renderTrace(
       ? passagesSection(h, passages, index)
       : null,
     selfragSection(h, trace, index),
+    bestOfNSection(h, trace),
     coveSection(h, trace),
     otherEvents(h, trace),
   );

@@ -1,0 +1,129 @@
+/**
+ * Prover-verifier best-of-n's record (functions/pipeline/best_of_n): a table of the n
+ * candidates (final answer, arithmetic steps right / total, learned verifier score, the score
+ * selection used, kept or rejected, chosen), the vote table when the answer was voted, and
+ * how the answer was chosen. Candidate text only ever becomes text nodes (see dom.ts).
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { TraceEvent } from "../../../shared/pipeline.ts";
+import { type Build, fmt } from "./dom.ts";
+import { first } from "./trace_data.ts";
+
+/** One candidate as the "candidates" event records it. */
+export const BestOfNCandidate = z.object({
+  index: z.number(),
+  text: z.string(),
+  steps: z.array(z.object({ ok: z.boolean() })).default([]),
+  arithmetic_ok: z.boolean(),
+  final_answer: z.string().nullable(),
+  verifier_score: z.number().nullable(),
+  score: z.number().nullable(),
+  kept: z.boolean(),
+  chosen: z.boolean(),
+});
+/** One candidate as the "candidates" event records it. */
+export type BestOfNCandidate = z.infer<typeof BestOfNCandidate>;
+
+/** Data of best_of_n "candidates". */
+export const BestOfNCandidatesData = z.object({
+  n: z.number(),
+  verifier: z.string(),
+  fallback: z.boolean().default(false),
+  candidates: z.array(BestOfNCandidate),
+});
+
+/** Data of best_of_n "select". */
+export const BestOfNSelectData = z.object({
+  selection: z.string(),
+  chosen: z.number().nullable(),
+  answer: z.string().nullable(),
+  votes: z.array(
+    z.object({ answer: z.string(), weight: z.number(), count: z.number(), best: z.number() }),
+  ).default([]),
+  vote_fallback: z.boolean().default(false),
+});
+
+const HEADERS = ["#", "Final answer", "Steps ok", "Verifier", "Score", "Status", "Solution"];
+
+function status(c: BestOfNCandidate): string {
+  if (c.chosen) return "chosen";
+  return c.kept ? "kept" : "rejected";
+}
+
+function candidateRow(h: Build, c: BestOfNCandidate): HTMLElement {
+  const right = c.steps.filter((s) => s.ok).length;
+  return h(
+    "tr",
+    { class: `trace-candidate trace-candidate-${status(c)}` },
+    h("td", {}, String(c.index + 1)),
+    h("td", {}, c.final_answer ?? "–"),
+    h(
+      "td",
+      { class: c.arithmetic_ok ? "trace-steps-ok" : "trace-steps-wrong" },
+      `${right}/${c.steps.length}`,
+    ),
+    h("td", {}, fmt(c.verifier_score)),
+    h("td", {}, fmt(c.score)),
+    h("td", {}, status(c)),
+    h("td", { class: "trace-solution" }, c.text.trim()),
+  );
+}
+
+function votesTable(h: Build, votes: z.infer<typeof BestOfNSelectData>["votes"]): HTMLElement {
+  return h(
+    "table",
+    { class: "trace-votes" },
+    h("caption", {}, "Verifier-weighted vote"),
+    h(
+      "thead",
+      {},
+      h("tr", {}, ...["Answer", "Weight", "Votes"].map((t) => h("th", { scope: "col" }, t))),
+    ),
+    h(
+      "tbody",
+      {},
+      ...votes.map((v) =>
+        h("tr", {}, h("td", {}, v.answer), h("td", {}, fmt(v.weight)), h("td", {}, String(v.count)))
+      ),
+    ),
+  );
+}
+
+function summary(
+  cands: z.infer<typeof BestOfNCandidatesData>,
+  select: z.infer<typeof BestOfNSelectData> | undefined,
+): string {
+  const kept = cands.candidates.filter((c) => c.kept).length;
+  const filter = cands.fallback
+    ? "every candidate failed the arithmetic check, so all were kept"
+    : `${kept} of ${cands.candidates.length} kept`;
+  const how = select === undefined
+    ? ""
+    : select.selection === "vote" && !select.vote_fallback
+    ? `; answer ${select.answer ?? "–"} won the vote`
+    : `; the top-scored candidate${select.vote_fallback ? " (no final answer to vote on)" : ""}`;
+  return `${cands.n} candidates, verifier ${cands.verifier}: ${filter}${how}.`;
+}
+
+/** The best-of-n section, or null when the trace has no best-of-n candidates. */
+export function bestOfNSection(h: Build, trace: readonly TraceEvent[]): HTMLElement | null {
+  const cands = first(trace, "best_of_n", "candidates", BestOfNCandidatesData);
+  if (cands === undefined) return null;
+  const select = first(trace, "best_of_n", "select", BestOfNSelectData);
+  return h(
+    "section",
+    { class: "trace-best-of-n" },
+    h("h4", {}, "Prover-verifier best-of-n"),
+    h("p", { class: "trace-best-of-n-summary" }, summary(cands, select)),
+    h(
+      "table",
+      { class: "trace-candidates" },
+      h("caption", {}, `Candidates (${cands.candidates.length})`),
+      h("thead", {}, h("tr", {}, ...HEADERS.map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, ...cands.candidates.map((c) => candidateRow(h, c))),
+    ),
+    select !== undefined && select.votes.length > 0 ? votesTable(h, select.votes) : null,
+  );
+}
