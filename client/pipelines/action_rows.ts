@@ -47,6 +47,7 @@ function baseRow(r: GenerateRequest, settings: RowSettings): Omit<EngineRequest,
   return {
     ...(r.prompt !== undefined ? { prompt: r.prompt } : { messages: r.messages ?? [] }),
     temperature: r.temperature,
+    ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...(stop.length > 0 ? { stop } : {}),
     ...(r.adapter !== undefined ? { adapter: r.adapter } : {}),
     ...(settings.speculative !== undefined ? { speculative: settings.speculative } : {}),

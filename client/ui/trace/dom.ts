@@ -39,7 +39,10 @@ export function builder(doc: Document): Build {
 
 /** A probability or score with three decimals ("–" when missing). */
 export function fmt(x: number | null | undefined, digits = 3): string {
-  return typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "–";
+  if (typeof x !== "number" || !Number.isFinite(x)) return "–";
+  // FTS5 gives terms found in over half the passages a tiny IDF, so real BM25 scores can be
+  // ~1e-6: show those in scientific notation instead of a misleading 0.000.
+  return x !== 0 && Math.abs(x) < 10 ** -digits ? x.toExponential(1) : x.toFixed(digits);
 }
 
 /** A fragment id made of safe characters only (passage ids hold "#", spaces, quotes...). */

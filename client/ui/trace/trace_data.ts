@@ -169,4 +169,6 @@ export const KNOWN_EVENTS: ReadonlySet<string> = new Set([
   "cove:verify",
   "cove:cross_check",
   "cove:final",
+  "best_of_n:candidates",
+  "best_of_n:select",
 ]);
