@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<{ run: BenchSuite }>> = {
   decode: () => import("./decode.ts"),
   edge: () => import("./edge.ts"),
   speculative: () => import("./speculative.ts"),
+  lora: () => import("./lora.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -41,6 +41,8 @@ export const ChatCompletionRequest = SamplingFields.extend({
   stream: z.boolean().optional(),
   n: z.number().int().min(1).max(16).optional(),
   model: z.string().optional(),
+  /** LoRA adapter id (engines over a model with LoRA slot inputs and an adapter source). */
+  adapter: z.string().min(1).optional(),
 });
 /** `engine.chat.completions.create` request. */
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
@@ -111,7 +113,8 @@ export const GenerateRequest = SamplingFields.extend({
   /** Probabilities of these tokens at the first generated position are returned as `scores`. */
   score_tokens: z.array(z.string().min(1)).max(64).optional(),
   stream: z.boolean().optional(),
-  adapter: z.string().optional(),
+  /** LoRA adapter id of this row; rows of one batch may use different adapters. */
+  adapter: z.string().min(1).optional(),
 }).refine((r) => (r.messages === undefined) !== (r.prompt === undefined), {
   message: "exactly one of 'messages' or 'prompt' must be given",
 });
@@ -182,6 +185,30 @@ export const EngineStats = z.object({
 /** Engine counters. */
 export type EngineStats = z.infer<typeof EngineStats>;
 
+/** LoRA slot pool counters (`engine.adapterMetrics()`); all zero for models without LoRA slots. */
+export const AdapterMetrics = z.object({
+  /** Adapter slots (slot 0, the base model, not counted); 0 without LoRA slot inputs. */
+  slots: z.number().int(),
+  /** Where the slots live: "cpu" (wasm) or "gpu-buffer" (WebGPU); "none" without LoRA. */
+  location: z.enum(["cpu", "gpu-buffer", "none"]),
+  /** Resident adapter ids, most recently used first. */
+  resident: z.array(z.string()),
+  hits: z.number().int(),
+  misses: z.number().int(),
+  evictions: z.number().int(),
+  loads: z.number().int(),
+  loadFailures: z.number().int(),
+  /** Load time (source -> validated -> written to a slot), ms. */
+  loadMsTotal: z.number(),
+  loadMsMax: z.number(),
+  /** Recent load times, ms, oldest first. */
+  loadMsRecent: z.array(z.number()),
+  /** Rows that waited in the queue because the batch's adapters filled every slot. */
+  queuedForSlots: z.number().int(),
+});
+/** LoRA slot pool counters. */
+export type AdapterMetrics = z.infer<typeof AdapterMetrics>;
+
 /** Per-call options that do not cross the wire as data. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
@@ -210,6 +237,8 @@ export interface Engine {
   generate(requests: readonly GenerateRequest[], options?: CallOptions): Promise<GenerateResult[]>;
   info(): Promise<EngineInfo>;
   stats(): Promise<EngineStats>;
+  /** LoRA slot pool counters: hits, misses, evictions, load times. */
+  adapterMetrics(): Promise<AdapterMetrics>;
   dispose(): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ import type { Decoder, KvTensors } from "./decoder.ts";
 import { repackKv, type RowSlice } from "./kv_layout.ts";
 import { GenerationAbortedError } from "./errors.ts";
 import { yieldToEventLoop } from "./yield.ts";
+import type { BoundRow, LoraBinding } from "./lora/lora_binding.ts";
 
 /** How a row ended, as the runner sees it. */
 export interface RowEnd {
@@ -27,6 +28,8 @@ export interface RowDriver {
   readonly promptIds: readonly number[];
   /** Aborting ends the row with its reason at the next step. */
   readonly signal?: AbortSignal | undefined;
+  /** LoRA adapter id of the row; undefined = the base model. */
+  readonly adapter?: string | undefined;
   /** Choose the next token from this row's logits ([vocab], may be modified in place). */
   next(logits: Float32Array): number;
   /** Record a generated token; true when the row is finished. */
@@ -52,10 +55,14 @@ export interface RunnerOptions {
   readonly maxBatch: number;
   /** Token id used for padding positions (never attended). */
   readonly padTokenId: number;
+  /** LoRA slots of a model with LoRA inputs: rows are admitted so a batch fits the slots. */
+  readonly lora?: LoraBinding | undefined;
 }
 
 interface Row {
   readonly driver: RowDriver;
+  /** LoRA slot (0 = base model). */
+  readonly slot: number;
   /** Real tokens in the cache for this row (= position of `pending`). */
   len: number;
   /** Sampled token not yet in the cache. */
@@ -180,12 +187,21 @@ export class BatchRunner {
 
   /** Prefill admitted rows and splice them into the running cache. */
   async #rebuild(): Promise<void> {
+    const room = Math.max(0, this.#options.maxBatch - this.#rows.length);
+    const lora = this.#options.lora;
+    const running = this.#rows.map((r) => r.driver.adapter);
+    const admitted = lora === undefined
+      ? this.#queue.splice(0, room)
+      : lora.take(this.#queue, running, room);
+    // Rows waiting for a slot held by running rows stay queued; nothing to re-lay then.
+    if (admitted.length === 0) return;
     this.stats.rebuilds++;
-    const room = this.#options.maxBatch - this.#rows.length;
-    const admitted = this.#queue.splice(0, Math.max(0, room));
     let prefill: Prefilled | undefined;
     try {
-      prefill = admitted.length > 0 ? await this.#prefill(admitted) : undefined;
+      const bound = lora === undefined
+        ? admitted.map((driver) => ({ driver, slot: 0 }))
+        : await lora.bind(admitted, running);
+      prefill = bound.length > 0 ? await this.#prefill(bound) : undefined;
     } catch (err) {
       // Admitted rows left the queue but never reached #rows: end them here (end() is idempotent
       // for rows that already ended inside #prefill).
@@ -223,9 +239,10 @@ export class BatchRunner {
 
   /** Prefill admitted rows as one left-padded batch and sample each row's first token. */
   async #prefill(
-    drivers: RowDriver[],
+    bound: BoundRow<RowDriver>[],
   ): Promise<{ kv: KvTensors; rows: { row: Row; index: number }[] }> {
     const t0 = performance.now();
+    const drivers = bound.map((b) => b.driver);
     const n = drivers.length;
     const P = Math.max(...drivers.map((d) => d.promptIds.length));
     const inputIds = new BigInt64Array(n * P).fill(BigInt(this.#options.padTokenId)); // [n, P]
@@ -246,6 +263,7 @@ export class BatchRunner {
       batch: n,
       seq: P,
       past: this.#decoder.emptyKv(n),
+      lora: this.#options.lora?.feeds(bound.map((b) => b.slot)),
     });
     this.stats.prefillTokens += drivers.reduce((s, d) => s + d.promptIds.length, 0);
     this.stats.prefillMs += performance.now() - t0;
@@ -253,7 +271,7 @@ export class BatchRunner {
     const rows: { row: Row; index: number }[] = [];
     drivers.forEach((driver, i) => {
       const at = (i * P + P - 1) * V; // last position of row i
-      const row: Row = { driver, len: driver.promptIds.length, pending: -1 };
+      const row: Row = { driver, slot: bound[i]!.slot, len: driver.promptIds.length, pending: -1 };
       if (this.#advance(row, out.logits.subarray(at, at + V))) rows.push({ row, index: i });
     });
     return { kv: out.present, rows };
@@ -295,6 +313,7 @@ export class BatchRunner {
       batch: B,
       seq: 1,
       past: kv,
+      lora: this.#options.lora?.feeds(this.#rows.map((r) => r.slot)),
     });
     this.#decoder.disposeKv(kv);
     this.#kv = out.present;

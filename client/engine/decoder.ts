@@ -8,6 +8,7 @@
 import { createSession, type ExecutionProvider, ort } from "./ort.ts";
 import { ModelMismatchError } from "./errors.ts";
 import { type DecoderConfig, type KvShape, kvShape } from "./model_config.ts";
+import { ADAPTER_INDEX, loraInputs, type LoraSpec, loraSpecFromConfig } from "./lora/lora_spec.ts";
 
 /** The KV cache of a batch: 2 * layers tensors (key0, value0, key1, ...), each [batch, kv_heads, seq, head_dim]. */
 export interface KvTensors {
@@ -22,6 +23,14 @@ export interface KvTensors {
   readonly gpu: boolean;
 }
 
+/** LoRA feeds of one step (models with LoRA slot inputs). */
+export interface StepLora {
+  /** [batch] slot of each row (0 = no adapter). */
+  readonly adapterIndex: BigInt64Array;
+  /** Stacked slot tensors by input name: lora_A.* [slots, r_max, in], lora_B.* [slots, out, r_max]. */
+  readonly tensors: Readonly<Record<string, ort.Tensor>>;
+}
+
 /** Inputs of one forward pass. */
 export interface StepInput {
   /** [batch, seq] token ids. */
@@ -34,6 +43,8 @@ export interface StepInput {
   readonly seq: number;
   /** Past cache; its tensors are NOT disposed by step(). */
   readonly past: KvTensors;
+  /** LoRA feeds; without them a LoRA model runs every row on slot 0 (the base model). */
+  readonly lora?: StepLora | undefined;
 }
 
 /** Outputs of one forward pass. */
@@ -52,6 +63,8 @@ export interface Decoder {
   readonly vocabSize: number;
   /** True when the graph takes position_ids. */
   readonly usesPositionIds: boolean;
+  /** The LoRA slot inputs of the graph, when it has them. */
+  readonly lora: LoraSpec | undefined;
   /** Run one forward pass. */
   step(input: StepInput): Promise<StepOutput>;
   /** An empty cache for a batch. */
@@ -109,6 +122,45 @@ export function checkGraphIo(
 }
 
 /**
+ * The LoRA spec of a graph: config.json's `lora` field and the graph's slot inputs must agree.
+ * Throws {@link ModelMismatchError} naming what is missing.
+ */
+export function checkLoraIo(
+  inputs: readonly string[],
+  config: DecoderConfig,
+): LoraSpec | undefined {
+  const spec = loraSpecFromConfig(config);
+  const hasIndex = inputs.includes(ADAPTER_INDEX);
+  if (spec === undefined) {
+    if (!hasIndex) return undefined;
+    throw new ModelMismatchError(
+      `Cannot load model as the ONNX graph has LoRA slot inputs ('${ADAPTER_INDEX}') but config.json has no 'lora' field`,
+    );
+  }
+  const missing = [ADAPTER_INDEX, ...loraInputs(spec).flatMap((i) => [i.a, i.b])]
+    .filter((n) => !inputs.includes(n));
+  if (missing.length > 0) {
+    throw new ModelMismatchError(
+      `Cannot load model as config.json 'lora' needs graph input(s) ${
+        missing.slice(0, 4).map((m) => `'${m}'`).join(", ")
+      }${missing.length > 4 ? ` and ${missing.length - 4} more` : ""} that the ONNX graph lacks`,
+    );
+  }
+  return spec;
+}
+
+/** One zero slot per stacked input: what a LoRA graph is fed when a step brings no LoRA feeds. */
+function zeroSlotTensors(spec: LoraSpec): Record<string, ort.Tensor> {
+  const out: Record<string, ort.Tensor> = {};
+  for (const i of loraInputs(spec)) {
+    const { in: inF, out: outF } = spec.shapes[i.module];
+    out[i.a] = new ort.Tensor("float32", new Float32Array(spec.rMax * inF), [1, spec.rMax, inF]);
+    out[i.b] = new ort.Tensor("float32", new Float32Array(outF * spec.rMax), [1, outF, spec.rMax]);
+  }
+  return out;
+}
+
+/**
  * Create a decoder session from ONNX bytes.
  *
  * @example
@@ -134,12 +186,15 @@ export async function createDecoder(
     ep,
     ep === "webgpu" ? { preferredOutputLocation: preferred } : {},
   );
+  let lora: LoraSpec | undefined;
   try {
     checkGraphIo(session.inputNames, session.outputNames, config);
+    lora = checkLoraIo(session.inputNames, config);
   } catch (err) {
     await session.release();
     throw err;
   }
+  let zeroSlots: Record<string, ort.Tensor> | undefined;
   const usesPositionIds = session.inputNames.includes("position_ids");
   const emptyKv = (batch: number): KvTensors => {
     const tensors: ort.Tensor[] = [];
@@ -163,6 +218,7 @@ export async function createDecoder(
     shape,
     vocabSize: config.vocab_size,
     usesPositionIds,
+    lora,
     emptyKv,
     async step(input: StepInput): Promise<StepOutput> {
       const { batch, seq, past } = input;
@@ -176,6 +232,15 @@ export async function createDecoder(
       for (let i = 0; i < shape.layers; i++) {
         feeds[keyName(i)] = past.tensors[2 * i] as ort.Tensor;
         feeds[valueName(i)] = past.tensors[2 * i + 1] as ort.Tensor;
+      }
+      if (lora !== undefined) {
+        const index = input.lora?.adapterIndex ?? new BigInt64Array(batch); // [batch]
+        feeds[ADAPTER_INDEX] = new ort.Tensor("int64", index, [batch]);
+        Object.assign(feeds, input.lora?.tensors ?? (zeroSlots ??= zeroSlotTensors(lora)));
+      } else if (input.lora !== undefined) {
+        throw new ModelMismatchError(
+          "Cannot run a step with adapters as the ONNX graph has no LoRA slot inputs",
+        );
       }
       const out = await session.run(feeds);
       const logitsTensor = out.logits;

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import {
+  type AdapterMetrics,
   type CallOptions,
   type ChatCompletion,
   type ChatCompletionChunk,
@@ -41,12 +42,19 @@ import { createTextCodec } from "./tokenizer.ts";
 import { useWebGpuAdapter } from "./ort.ts";
 import { checkDraftCompatible } from "./speculative/draft_check.ts";
 import { SpeculativeRunner } from "./speculative/spec_runner.ts";
+import type { AdapterSource } from "../adapters/source.ts";
+import { createLoraServing, type LoraServing } from "./lora/lora_serving.ts";
 
 /** Injected dependencies of {@link createEngine}. */
 export interface EngineDeps {
   readonly onProgress?: ProgressListener;
   readonly cache?: ModelFileCache;
   readonly fetch?: typeof fetch;
+  /**
+   * Where LoRA adapters are loaded from by id (the Dexie store, a folder, a map). Requests may
+   * name an `adapter` only when the model has LoRA slot inputs and this is given.
+   */
+  readonly adapters?: AdapterSource;
 }
 
 function sourceName(source: EngineInit["model"]): string {
@@ -113,7 +121,15 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
   }
   const eos = eosTokenIds(config, files.generationConfig);
   const padTokenId = config.pad_token_id ?? eos[0] ?? 0;
-  const runnerOptions = { maxBatch: init.maxBatch, padTokenId };
+  let lora: LoraServing;
+  try {
+    lora = await createLoraServing(decoder, deps.adapters, init.adapterSlots, choice.ep);
+  } catch (err) {
+    await decoder.release();
+    await draftDecoder?.release();
+    throw err;
+  }
+  const runnerOptions = { maxBatch: init.maxBatch, padTokenId, lora: lora.binding };
   // Without a draft the plain runner serves every row, unchanged.
   const speculative = draftDecoder === undefined
     ? undefined
@@ -126,6 +142,7 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
     contextLength: config.max_position_embeddings,
     eosTokenIds: eos,
     hasDraft: draftDecoder !== undefined,
+    adapterUnavailable: lora.unavailable,
   };
   const name = modelName(init);
   let disposed = false;
@@ -300,10 +317,14 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
           : {}),
       });
     },
+    adapterMetrics(): Promise<AdapterMetrics> {
+      return Promise.resolve(lora.metrics());
+    },
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
       await runner.idle();
+      lora.dispose();
       await decoder.release();
       await draftDecoder?.release();
     },

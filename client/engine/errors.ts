@@ -61,6 +61,18 @@ export class EngineStateError extends Error {
   }
 }
 
+/**
+ * A LoRA adapter cannot be served: its files are malformed, or it does not fit the base model
+ * (DoRA, embedding adapters, a rank over r_max, unknown modules, wrong shapes), or the model has
+ * no LoRA slot inputs.
+ */
+export class AdapterError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AdapterError";
+  }
+}
+
 /** Constructors by name, used to rebuild errors after structured cloning. */
 export const ENGINE_ERRORS: Readonly<Record<string, new (message: string) => Error>> = {
   ModelLoadError,
@@ -70,6 +82,7 @@ export const ENGINE_ERRORS: Readonly<Record<string, new (message: string) => Err
   ContextOverflowError,
   GenerationAbortedError,
   EngineStateError,
+  AdapterError,
   TypeError,
   RangeError,
   Error,

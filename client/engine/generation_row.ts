@@ -54,6 +54,8 @@ export interface RowSpec {
   readonly onDelta?: (delta: string) => void;
   /** Speculative options (engines with a draft model); reported counts appear when set. */
   readonly speculative?: SpeculativeOptions;
+  /** LoRA adapter id; undefined = the base model. */
+  readonly adapter?: string | undefined;
 }
 
 /**
@@ -63,6 +65,8 @@ export interface RowSpec {
 export class GenerationRow implements SpecRowDriver {
   readonly promptIds: readonly number[];
   readonly signal: AbortSignal | undefined;
+  /** LoRA adapter id; undefined = the base model. */
+  readonly adapter: string | undefined;
   /** Settles when the row ends. */
   readonly result: Promise<RowResult>;
   readonly #spec: RowSpec;
@@ -87,6 +91,7 @@ export class GenerationRow implements SpecRowDriver {
     this.#spec = spec;
     this.promptIds = spec.promptIds;
     this.signal = spec.signal;
+    this.adapter = spec.adapter;
     this.#sampler = new Sampler({
       vocabSize: spec.vocabSize,
       params: spec.params,

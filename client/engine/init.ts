@@ -20,6 +20,11 @@ export const EngineInit = z.object({
   dtype: z.enum(["fp32", "fp16", "q8", "q4"]).default("fp32"),
   /** Most rows decoded together. */
   maxBatch: z.number().int().min(1).max(64).default(8),
+  /**
+   * Resident LoRA adapter slots (slot 0, the base model, not counted) for a model with LoRA slot
+   * inputs; defaults to config.json `lora.slots - 1`. Ignored for models without LoRA.
+   */
+  adapterSlots: z.number().int().min(1).max(256).optional(),
   /** Cache URL downloads in IndexedDB (browser only). */
   cache: z.boolean().default(false),
 });

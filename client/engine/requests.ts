@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import type { ChatMessage } from "./api.ts";
-import { ContextOverflowError, InvalidRequestError } from "./errors.ts";
+import { AdapterError, ContextOverflowError, InvalidRequestError } from "./errors.ts";
 import { GenerationRow } from "./generation_row.ts";
 import { createRng, parseSamplingParams } from "./sampling/mod.ts";
 import {
@@ -25,6 +25,27 @@ export interface RowContext {
   readonly eosTokenIds: readonly number[];
   /** True when the engine has a draft model (speculative decoding). */
   readonly hasDraft?: boolean;
+  /**
+   * Why requests may not name an adapter (no LoRA slot inputs, no adapter source), or
+   * undefined when they may.
+   */
+  readonly adapterUnavailable?: string | undefined;
+}
+
+/**
+ * The adapter a request names, checked against what the engine can serve. Throws
+ * {@link AdapterError} with the reason when it cannot.
+ */
+export function requestAdapter(
+  ctx: RowContext,
+  request: { adapter?: string | undefined },
+): string | undefined {
+  const id = request.adapter;
+  if (id === undefined) return undefined;
+  if (ctx.adapterUnavailable !== undefined) {
+    throw new AdapterError(`Cannot use adapter '${id}' as ${ctx.adapterUnavailable}`);
+  }
+  return id;
 }
 
 /**
@@ -108,7 +129,7 @@ export function randomSeed(): number {
 export function buildRow(
   ctx: RowContext,
   ids: readonly number[],
-  sampling: { speculative?: unknown },
+  sampling: { speculative?: unknown; adapter?: string | undefined },
   options: {
     seed: number;
     stream: number;
@@ -119,6 +140,7 @@ export function buildRow(
 ): GenerationRow {
   const params = parseSamplingParams(sampling);
   const speculative = speculativeOptions(ctx, sampling);
+  const adapter = requestAdapter(ctx, sampling);
   const room = ctx.contextLength - ids.length;
   return new GenerationRow({
     promptIds: ids,
@@ -132,5 +154,6 @@ export function buildRow(
     signal: options.signal,
     ...(options.onDelta !== undefined ? { onDelta: options.onDelta } : {}),
     ...(speculative !== undefined ? { speculative } : {}),
+    ...(adapter !== undefined ? { adapter } : {}),
   });
 }

@@ -10,6 +10,36 @@ import { ModelConfigError } from "./errors.ts";
 const positiveInt = z.number().int().positive();
 const tokenId = z.number().int().nonnegative();
 
+/** Projection modules that can carry LoRA slot inputs (PEFT short names). */
+export const LORA_TARGET_MODULES = [
+  "q_proj",
+  "k_proj",
+  "v_proj",
+  "o_proj",
+  "gate_proj",
+  "up_proj",
+  "down_proj",
+] as const;
+/** A projection module that can carry LoRA slot inputs. */
+export const LoraTargetModule = z.enum(LORA_TARGET_MODULES);
+/** A projection module that can carry LoRA slot inputs. */
+export type LoraTargetModule = z.infer<typeof LoraTargetModule>;
+
+/**
+ * LoRA slot inputs of a forged base model (a Verity extension of config.json): the graph takes
+ * `adapter_index` [batch] and, per layer and target module, `lora_A.{layer}.{module}`
+ * [slots, r_max, in] and `lora_B.{layer}.{module}` [slots, out, r_max]. `slots` is the default
+ * number of resident slots, slot 0 (all zeros, "no adapter") included; the graph's slot axis is
+ * symbolic, so an engine may feed more or fewer.
+ */
+export const LoraSlotsConfig = z.object({
+  slots: z.number().int().min(2),
+  r_max: positiveInt,
+  targets: z.array(LoraTargetModule).min(1),
+});
+/** LoRA slot inputs of a forged base model. */
+export type LoraSlotsConfig = z.infer<typeof LoraSlotsConfig>;
+
 /** Hugging Face `config.json` of a fp32 LlamaForCausalLM. */
 export const LlamaConfig = z.object({
   model_type: z.literal("llama"),
@@ -35,6 +65,7 @@ export const LlamaConfig = z.object({
   rope_scaling: z.null().default(null),
   initializer_range: z.number().positive().default(0.02),
   use_cache: z.boolean().default(true),
+  lora: LoraSlotsConfig.optional(),
 }).superRefine((config, ctx) => {
   if (config.num_attention_heads % config.num_key_value_heads !== 0) {
     ctx.addIssue({

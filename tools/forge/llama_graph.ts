@@ -9,6 +9,8 @@
  *   [batch, kv_heads, past + seq, head_dim]
  *
  * Query i of the chunk attends to cache slot j iff j <= past + i and attention_mask[b, j] = 1.
+ * A config with `lora` adds `adapter_index` int64 [batch] and stacked LoRA slot inputs
+ * (lora_layer.ts).
  * Standard ONNX ops only, opset 17, fp32.
  *
  * @module
@@ -24,6 +26,7 @@ import {
   rmsNorm,
   rotaryTables,
 } from "./llama_layers.ts";
+import { ADAPTER_INDEX_INPUT } from "./lora_layer.ts";
 
 /** ONNX opset of forged models. */
 export const LLAMA_OPSET = 17;
@@ -46,7 +49,6 @@ const TOTAL = "total_sequence_length";
  */
 export function buildLlamaOnnx(config: LlamaConfig, weights: LlamaWeights): Uint8Array {
   const b = new GraphBuilder("llama");
-  const ctx: LlamaGraphContext = { b, config, weights: validateLlamaWeights(config, weights) };
   const kvDims = [BATCH, config.num_key_value_heads, PAST, config.head_dim];
 
   const inputIds = b.input("input_ids", "int64", [BATCH, SEQ]);
@@ -56,6 +58,16 @@ export function buildLlamaOnnx(config: LlamaConfig, weights: LlamaWeights): Uint
     key: b.input(`past_key_values.${i}.key`, "float32", kvDims),
     value: b.input(`past_key_values.${i}.value`, "float32", kvDims),
   }));
+  // LoRA slot inputs (lora_A/B.{layer}.{module}) are declared where the projections use them.
+  const adapterIndex = config.lora === undefined
+    ? undefined
+    : b.input(ADAPTER_INDEX_INPUT, "int64", [BATCH]);
+  const ctx: LlamaGraphContext = {
+    b,
+    config,
+    weights: validateLlamaWeights(config, weights),
+    ...(adapterIndex !== undefined ? { adapterIndex } : {}),
+  };
 
   const embed = ctx.weights.get("model.embed_tokens.weight")!;
   b.initializer("model.embed_tokens.weight", embed.data, embed.shape);

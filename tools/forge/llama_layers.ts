@@ -9,6 +9,7 @@ import type { GraphBuilder } from "./onnx_builder.ts";
 import { int, ints } from "./onnx_builder.ts";
 import type { LlamaConfig } from "./llama_config.ts";
 import { type LlamaWeights, requireTensor } from "./weights.ts";
+import { loraDelta, loraTarget } from "./lora_layer.ts";
 
 /** Shared state while building one Llama graph. */
 export interface LlamaGraphContext {
@@ -18,6 +19,8 @@ export interface LlamaGraphContext {
   readonly config: LlamaConfig;
   /** Weights by Hugging Face tensor name. */
   readonly weights: LlamaWeights;
+  /** The `adapter_index` input ([batch] int64) when the config has LoRA slots. */
+  readonly adapterIndex?: string;
 }
 
 /** Rotary tables shared by all layers. */
@@ -59,11 +62,14 @@ function projectionWeight(ctx: LlamaGraphContext, module: string): string {
 
 /**
  * y = x W^T for the HF module `module` (e.g. "model.layers.0.self_attn.q_proj").
- * Every projection of the model goes through here, so LoRA slot inputs can be added in one
- * place (y += scaling * B[adapter_index] (A[adapter_index] x)).
+ * Every projection of the model goes through here, so LoRA slot inputs are added in this one
+ * place for targeted modules: y += B[adapter_index] (A[adapter_index] x) (see lora_layer.ts).
  */
 export function linear(ctx: LlamaGraphContext, x: string, module: string): string {
-  return ctx.b.op("MatMul", [x, projectionWeight(ctx, module)]); // [..., out]
+  const base = ctx.b.op("MatMul", [x, projectionWeight(ctx, module)]); // [..., out]
+  const target = loraTarget(ctx.config, module);
+  if (target === undefined || ctx.adapterIndex === undefined) return base;
+  return ctx.b.op("Add", [base, loraDelta(ctx.b, ctx.config, ctx.adapterIndex, x, target)]);
 }
 
 /** HF LlamaRMSNorm: weight * (x / sqrt(mean(x^2, -1) + eps)). x: [..., hidden]. */

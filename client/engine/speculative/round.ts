@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Decoder } from "../decoder.ts";
+import type { Decoder, StepLora } from "../decoder.ts";
 import type { KvBatch } from "../kv_batch.ts";
 import { argmax, logSumExp, type Rng, sampleFromWeights, softmaxInto } from "../sampling/mod.ts";
 import type { CostModel } from "./cost_model.ts";
@@ -66,6 +66,8 @@ export interface RoundState {
   readonly cost: CostModel;
   readonly stats: RoundStats;
   readonly scratch: RoundScratch;
+  /** LoRA feeds of the target pass (rows in batch order); the draft runs without adapters. */
+  readonly targetLora?: StepLora | undefined;
 }
 
 /** How each row left a round. */
@@ -171,7 +173,14 @@ export async function runRound(state: RoundState): Promise<RoundOutcome> {
     for (let j = 0; j < r.gamma; j++) inputIds[i * S + 1 + j] = BigInt(r.proposals[j]!);
   });
   const feeds = targetKv.chunk(counts, S);
-  const out = await target.step({ inputIds, ...feeds, batch: B, seq: S, past: targetKv.kv });
+  const out = await target.step({
+    inputIds,
+    ...feeds,
+    batch: B,
+    seq: S,
+    past: targetKv.kv,
+    lora: state.targetLora,
+  });
   targetKv.append(out.present, counts, S);
   const t2 = performance.now();
   const logitsAt = (i: number, j: number) =>

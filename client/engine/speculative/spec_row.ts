@@ -51,6 +51,8 @@ export class SpecRow {
   pendingTarget = -1;
   /** Emitted tokens not yet in the draft cache (at least one while the row runs). */
   pendingDraft: number[] = [];
+  /** LoRA slot of the row on the target (0 = base model); the draft never uses adapters. */
+  slot = 0;
   /** This round's gamma (after caps). */
   gamma = 0;
   /** This round's proposals d_1..d_gamma. */

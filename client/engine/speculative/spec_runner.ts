@@ -15,6 +15,8 @@ import { yieldToEventLoop } from "../yield.ts";
 import { CostModel } from "./cost_model.ts";
 import { RoundScratch, type RoundStats, runRound } from "./round.ts";
 import { SpecRow, type SpecRowDriver } from "./spec_row.ts";
+import type { StepLora } from "../decoder.ts";
+import type { LoraBinding } from "../lora/lora_binding.ts";
 
 /** A prefilled batch: its cache and logits ([n, seq, vocab]). */
 interface Prefilled {
@@ -34,6 +36,8 @@ export interface SpecRunnerOptions {
   readonly maxBatch: number;
   /** Token id fed at padding positions (never attended). */
   readonly padTokenId: number;
+  /** LoRA slots of a target with LoRA inputs (rows are admitted so a batch fits the slots). */
+  readonly lora?: LoraBinding | undefined;
 }
 
 /** Schedules rows onto a target and a draft decoder in speculative continuous batches. */
@@ -143,6 +147,7 @@ export class SpeculativeRunner {
       cost: this.cost,
       stats: this.stats,
       scratch: this.#scratch,
+      targetLora: this.#options.lora?.feeds(this.#rows.map((r) => r.slot)),
     });
     if (finished.length > 0) await this.#keep(this.#rows.filter((r) => !finished.includes(r)));
     this.stats.decodeMs += performance.now() - t0;
@@ -189,10 +194,30 @@ export class SpeculativeRunner {
 
   /** Prefill waiting rows (target, and draft for rows that speculate) and splice them in. */
   async #admit(): Promise<void> {
+    const room = Math.max(0, this.#options.maxBatch - this.#rows.length);
+    const lora = this.#options.lora;
+    const running = this.#rows.map((r) => r.driver.adapter);
+    const admitted = lora === undefined
+      ? this.#queue.splice(0, room)
+      : lora.take(this.#queue, running, room);
+    // Rows waiting for a slot held by running rows stay queued.
+    if (admitted.length === 0) return;
     this.stats.rebuilds++;
-    const room = this.#options.maxBatch - this.#rows.length;
-    const drivers = this.#queue.splice(0, Math.max(0, room));
     const t0 = performance.now();
+    let drivers: SpecRowDriver[] = admitted;
+    let slots: number[] = admitted.map(() => 0);
+    if (lora !== undefined) {
+      try {
+        const bound = await lora.bind(admitted, running);
+        drivers = bound.map((b) => b.driver);
+        slots = bound.map((b) => b.slot);
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        for (const d of admitted) d.end({ error });
+        throw err;
+      }
+      if (drivers.length === 0) return;
+    }
     const maxT = this.#target.config.max_position_embeddings;
     const maxD = this.#draft.config.max_position_embeddings;
     const V = this.#target.vocabSize;
@@ -201,7 +226,11 @@ export class SpeculativeRunner {
     let target: Prefilled | undefined, draft: Prefilled | undefined;
     let next: { targetKv: KvBatch; draftKv: KvBatch } | undefined;
     try {
-      target = await this.#prefill(this.#target, drivers.map((d) => d.promptIds));
+      target = await this.#prefill(
+        this.#target,
+        drivers.map((d) => d.promptIds),
+        lora?.feeds(slots),
+      );
       const seq = target.seq;
       drivers.forEach((driver, i) => {
         const at = (i * seq + seq - 1) * V; // last prompt position of row i
@@ -216,6 +245,7 @@ export class SpeculativeRunner {
           return driver.end(end);
         }
         const row = new SpecRow(driver);
+        row.slot = slots[i]!;
         row.pendingTarget = token;
         row.pendingDraft = [token];
         // A prompt the draft cannot hold leaves the row plain.
@@ -265,6 +295,7 @@ export class SpeculativeRunner {
   async #prefill(
     decoder: Decoder,
     prompts: readonly (readonly number[])[],
+    lora?: StepLora,
   ): Promise<Prefilled> {
     const n = prompts.length;
     const P = Math.max(...prompts.map((p) => p.length));
@@ -286,6 +317,7 @@ export class SpeculativeRunner {
       batch: n,
       seq: P,
       past: decoder.emptyKv(n),
+      lora,
     });
     const kv = KvBatch.fromLeftPadded(decoder, out.present, prompts.map((p) => p.length));
     return { kv, logits: out.logits, seq: P };

@@ -11,11 +11,14 @@ import { DexieModelCache } from "../loader/dexie_cache.ts";
 import { configureOrt } from "../ort.ts";
 import type { MessageEndpoint } from "./protocol.ts";
 import { serveEngine } from "./worker_host.ts";
+import type { AdapterSource } from "../../adapters/source.ts";
 
 /** Options of {@link startEngineWorker}. */
 export interface EngineWorkerOptions {
   /** URL prefix of onnxruntime-web's dist files (default "/ort/"). */
   readonly ortPrefix?: string;
+  /** Where LoRA adapters named by requests are loaded from (e.g. the Dexie adapter store). */
+  readonly adapters?: AdapterSource;
 }
 
 /** wasm threads: all cores when the page is cross-origin isolated (SharedArrayBuffer), else 1. */
@@ -41,6 +44,7 @@ export function startEngineWorker(scope: MessageEndpoint, options: EngineWorkerO
   serveEngine(scope, (init, onProgress) =>
     createEngine(init, {
       onProgress,
+      ...(options.adapters !== undefined ? { adapters: options.adapters } : {}),
       ...(init.cache ? { cache: cache ??= new DexieModelCache() } : {}),
     }));
 }

@@ -8,7 +8,15 @@ import { z } from "zod";
 import { ENGINE_ERRORS } from "../errors.ts";
 
 /** Methods callable on the worker. */
-export const Method = z.enum(["load", "chat", "generate", "info", "stats", "dispose"]);
+export const Method = z.enum([
+  "load",
+  "chat",
+  "generate",
+  "info",
+  "stats",
+  "adapterMetrics",
+  "dispose",
+]);
 /** Methods callable on the worker. */
 export type Method = z.infer<typeof Method>;
 

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import {
+  AdapterMetrics,
   type CallOptions,
   ChatCompletion,
   ChatCompletionChunk,
@@ -147,6 +148,7 @@ export async function connectWorkerEngine(
       call("generate", requests, z.array(GenerateResult), options),
     info: () => call("info", null, EngineInfo),
     stats: () => call("stats", null, EngineStats),
+    adapterMetrics: () => call("adapterMetrics", null, AdapterMetrics),
     dispose: () => call("dispose", null, z.null()).then(() => undefined),
   };
 }

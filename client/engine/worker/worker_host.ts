@@ -102,6 +102,9 @@ export function serveEngine(scope: MessageEndpoint, factory: EngineFactory): voi
         case "stats":
           send({ kind: "result", id, payload: await need().stats() });
           break;
+        case "adapterMetrics":
+          send({ kind: "result", id, payload: await need().adapterMetrics() });
+          break;
         case "dispose":
           await engine?.dispose();
           engine = undefined;
