@@ -1,12 +1,12 @@
 /**
- * A small safetensors reader for adapter files (the browser cannot use the forge's): an 8-byte
- * little-endian header length, a JSON header `{ name: { dtype, shape, data_offsets } }`, then
- * raw little-endian data. F32, F16 and BF16 are read, always as float32.
+ * A small safetensors reader for adapter files (the browser cannot use the forge's): the header
+ * is checked by ../safetensors_header.ts, then the raw little-endian data is decoded. F32, F16
+ * and BF16 are read, always as float32.
  *
  * @module
  */
-import { z } from "zod";
 import { AdapterError } from "../../engine/errors.ts";
+import { parseSafetensorsHeader } from "../safetensors_header.ts";
 
 /** A float32 tensor with its shape (row-major). */
 export interface AdapterTensor {
@@ -15,14 +15,6 @@ export interface AdapterTensor {
   /** Row-major values. */
   readonly data: Float32Array;
 }
-
-const Entry = z.object({
-  dtype: z.string(),
-  shape: z.array(z.number().int().nonnegative()),
-  data_offsets: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
-});
-
-const WIDTH: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
 
 function half(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
@@ -44,55 +36,16 @@ function half(bits: number): number {
 export function readAdapterSafetensors(bytes: Uint8Array): Map<string, AdapterTensor> {
   const fail = (why: string) =>
     new AdapterError(`Cannot load adapter as adapter_model.safetensors is malformed: ${why}`);
-  if (bytes.length < 8) {
-    throw fail(`the file must hold at least 8 bytes: current value is ${bytes.length}`);
-  }
+  const parsed = parseSafetensorsHeader(bytes);
+  if (!parsed.ok) throw fail(parsed.reason);
+  const { tensors, dataStart } = parsed.header;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) {
-    throw fail(
-      `the header length must fit in the file (${bytes.length} bytes): current value is ${headerLength}`,
-    );
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  } catch {
-    throw fail("the header must be JSON");
-  }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) {
-    throw fail("the header must be a JSON object");
-  }
-  const start = 8 + headerLength;
   const out = new Map<string, AdapterTensor>();
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === "__metadata__") continue;
-    const entry = Entry.safeParse(raw);
-    if (!entry.success) {
-      throw fail(
-        `tensor '${name}' must have dtype, shape and data_offsets: current value is ${
-          JSON.stringify(raw)
-        }`,
-      );
-    }
-    const { dtype, shape, data_offsets: [begin, end] } = entry.data;
-    const width = WIDTH[dtype];
-    if (width === undefined) {
-      throw fail(
-        `tensor '${name}' must have dtype "F32", "F16" or "BF16": current value is "${dtype}"`,
-      );
-    }
+  for (const [name, { dtype, shape, data_offsets: [begin] }] of tensors) {
     const count = shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * width || start + end > bytes.length) {
-      throw fail(
-        `tensor '${name}' must span ${
-          count * width
-        } bytes inside the file: current value is [${begin}, ${end}]`,
-      );
-    }
     const data = new Float32Array(count); // shape
     const bits = new Uint32Array(data.buffer);
-    const base = start + begin;
+    const base = dataStart + begin;
     for (let i = 0; i < count; i++) {
       if (dtype === "F32") data[i] = view.getFloat32(base + 4 * i, true);
       else if (dtype === "F16") data[i] = half(view.getUint16(base + 2 * i, true));

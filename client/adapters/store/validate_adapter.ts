@@ -9,7 +9,7 @@
  */
 import { PeftAdapterConfig } from "../peft/peft_config.ts";
 import { AdapterImportError } from "./errors.ts";
-import { parseSafetensorsHeader, type SafetensorsTensorEntry } from "./safetensors_header.ts";
+import { parseSafetensorsHeader, type SafetensorsTensorEntry } from "../safetensors_header.ts";
 
 /** What the store records about a valid adapter (the fields of its metadata row). */
 export interface AdapterSummary {

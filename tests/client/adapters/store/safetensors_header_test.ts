@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseSafetensorsHeader } from "../../../../client/adapters/store/safetensors_header.ts";
+import { parseSafetensorsHeader } from "../../../../client/adapters/safetensors_header.ts";
 import { safetensorsOf } from "./peft_files.ts";
 
 const shapes = fc.dictionary(

@@ -1,8 +1,9 @@
 /**
  * Reads only the header of a safetensors file (an 8-byte little-endian length, then a JSON
  * object `{ name: { dtype, shape, data_offsets } }`) and checks every tensor's byte span, so
- * the store can validate adapter weights without decoding them. The full reader lives in the
- * forge (tools/forge/safetensors.ts); client code does not import from tools/.
+ * the store can validate adapter weights without decoding them; the PEFT reader
+ * (peft/safetensors.ts) decodes the data after this check. Client code does not import the
+ * forge's reader (tools/forge/safetensors.ts).
  *
  * @module
  */
