@@ -8,6 +8,13 @@
  * it) its text reaches `onToken` in one piece when the batch ends, because `engine.generate`
  * does not stream rows.
  *
+ * Verifier routing: with a `verifierEngine`, the requests marked `role: "verifier"` (the
+ * learned verifier of best-of-n) run on it as their own batch, after the batch of the other
+ * requests on the main engine; results come back in request order either way. Verifier
+ * rows get no speculative setting (the verifier engine may have no draft) and their score
+ * strings are split on the verifier engine itself (`tokenize` is the main model's tokenizer).
+ * Without a `verifierEngine` every request runs on the main engine in ONE batch.
+ *
  * @module
  */
 import type { Engine, GenerateResult } from "../engine/api.ts";
@@ -28,6 +35,8 @@ export interface ActionContext {
   readonly onToken?: (delta: string) => void;
   /** The model's tokenizer, for exact multi-token score strings (see score_pieces.ts). */
   readonly tokenize?: Tokenize;
+  /** Engine of the `role: "verifier"` requests; absent: they run on `engine`. */
+  readonly verifierEngine?: Engine;
 }
 
 /** True when the request can stream through the chat API. */
@@ -83,6 +92,31 @@ export async function runAction(
   requests: readonly GenerateRequest[],
 ): Promise<StepResult[]> {
   throwIfAborted(ctx.signal);
+  const verifier = ctx.verifierEngine;
+  const isVerifier = (r: GenerateRequest) => r.role === "verifier";
+  if (verifier === undefined || !requests.some(isVerifier)) return await runBatch(ctx, requests);
+  const provers = requests.filter((r) => !isVerifier(r));
+  const checks = requests.filter(isVerifier);
+  const verifierCtx: ActionContext = {
+    engine: verifier,
+    ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+    ...(ctx.onToken !== undefined ? { onToken: ctx.onToken } : {}),
+  };
+  // Two batches, one after the other: two in-process engines run at once (one onnxruntime-web
+  // wasm runtime) were seen to fail with "OrtRun(): output name cannot be empty".
+  const proved = provers.length > 0 ? await runBatch(ctx, provers) : [];
+  throwIfAborted(ctx.signal);
+  const checked = await runBatch(verifierCtx, checks);
+  // runBatch answers its requests one to one, in order: interleave back into request order.
+  let p = 0, v = 0;
+  return requests.map((r) => (isVerifier(r) ? checked[v++] : proved[p++]) as StepResult);
+}
+
+/** Run `requests` on `ctx.engine` as ONE batch (or one streamed chat completion). */
+async function runBatch(
+  ctx: ActionContext,
+  requests: readonly GenerateRequest[],
+): Promise<StepResult[]> {
   try {
     if (streamsAsChat(requests)) return [await streamChat(ctx, requests[0] as GenerateRequest)];
     const scoreStrings = requests.flatMap((r) => r.score_tokens ?? []);

@@ -7,6 +7,11 @@
  * With no stages the driver answers directly with the engine (after the model-free S2A filter
  * when `s2aFilter` is set), so one call serves every combination of the UI toggles.
  *
+ * A separate verifier model: pass `verifierEngine` and the requests the edge marks
+ * `role: "verifier"` (best-of-n's learned verifier) run on it as their own batch; without it
+ * they run on `engine` like every other request (see run_action.ts). Prover rows keep the
+ * seeds the edge gave them.
+ *
  * @module
  */
 import type { Engine } from "../engine/api.ts";
@@ -43,7 +48,15 @@ export interface RunPipelineOptions {
   readonly edgeUrl: string;
   readonly fetch?: typeof fetch;
   readonly engine: Engine;
-  /** Ordered subset of "s2a", "selfrag", "cove"; empty answers directly. */
+  /**
+   * Engine of the requests with `role: "verifier"` (e.g. a small model trained to judge
+   * solutions), run as their own batch; absent: they run on `engine`.
+   */
+  readonly verifierEngine?: Engine;
+  /**
+   * Ordered subset of "s2a", "selfrag", "best_of_n", "cove" (not both "selfrag" and
+   * "best_of_n"); empty answers directly.
+   */
   readonly pipeline: readonly Stage[];
   readonly messages: readonly ChatMessage[];
   readonly options?: PipelineOptionsInput;
@@ -177,6 +190,7 @@ export async function runPipeline(o: RunPipelineOptions): Promise<PipelineRun> {
     ...(o.speculative !== undefined ? { speculative: o.speculative } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
     ...(o.tokenize !== undefined ? { tokenize: o.tokenize } : {}),
+    ...(o.verifierEngine !== undefined ? { verifierEngine: o.verifierEngine } : {}),
     ...(onToken !== undefined ? { onToken: (d: string) => (streamed = true, onToken(d)) } : {}),
   };
   const ctx: RunContext = { o, conn, action, t0: performance.now() };

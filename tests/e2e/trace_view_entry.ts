@@ -1,7 +1,7 @@
 /**
  * Browser entry of the trace view test (bundled by tests/e2e/trace_view_test.ts with
- * tools/build.ts bundleModule): the trace panel, the pipeline toggles and a reader of a
- * rendered panel's structure for the assertions.
+ * tools/build.ts bundleModule): the trace panel, the pipeline toggles and readers of a
+ * rendered panel's structure and of the toggles' state for the assertions.
  *
  * @module
  */
@@ -56,4 +56,34 @@ export function inspectPanel(
     markup: panel.querySelectorAll("img, script, b, i, iframe").length,
     text: panel.textContent ?? "",
   };
+}
+
+/** What the test reads from one toggle control (see {@link inspectToggles}). */
+export interface ControlReport {
+  id: string;
+  /** Text of the control's <label>s. */
+  label: string;
+  disabled: boolean;
+  /** Text of the elements aria-describedby names, when they are shown ("" otherwise). */
+  description: string;
+}
+
+/** Read every input and select of the toggle group inside the element with id `rootId`. */
+export function inspectToggles(rootId: string): ControlReport[] {
+  const root = document.getElementById(rootId);
+  if (root === null) {
+    throw new Error(`Cannot inspect toggles '${rootId}' as they are not in the page`);
+  }
+  const controls = root.querySelectorAll<HTMLInputElement | HTMLSelectElement>("input, select");
+  return [...controls].map((c) => {
+    const notes = (c.getAttribute("aria-describedby") ?? "").split(/\s+/).filter((i) => i !== "")
+      .map((i) => document.getElementById(i))
+      .filter((n): n is HTMLElement => n !== null && !n.hidden && n.offsetParent !== null);
+    return {
+      id: c.id,
+      label: [...(c.labels ?? [])].map((l) => l.textContent ?? "").join(" | "),
+      disabled: c.disabled,
+      description: notes.map((n) => n.textContent?.trim() ?? "").join(" "),
+    };
+  });
 }

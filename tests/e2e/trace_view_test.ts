@@ -18,10 +18,20 @@ import { bundleModule } from "../../tools/build.ts";
 import { IMG, type Recorded, recordTraces } from "../client/pipelines/recorded_traces.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { startStaticServer } from "../helpers/static_server.ts";
-import type { PanelReport } from "./trace_view_entry.ts";
+import { ANSWER_STAGE_CONFLICT } from "../../client/ui/trace/pipeline_settings.ts";
+import type { ControlReport, PanelReport } from "./trace_view_entry.ts";
 import { ARTIFACTS } from "./ui/harness.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** The state of every toggle control, by id. */
+async function toggleState(page: Page): Promise<Map<string, ControlReport>> {
+  const all = await page.evaluate(async () => {
+    const mod = await import(`${location.origin}/lib/trace_view.js`);
+    return mod.inspectToggles("toggles") as ControlReport[];
+  });
+  return new Map(all.map((c) => [c.id, c]));
+}
 
 /** Render one recorded trace in the page, open and close it, and read its structure. */
 async function renderPanel(page: Page, r: Recorded): Promise<PanelReport> {
@@ -213,6 +223,21 @@ Deno.test({
           );
           assert.deepEqual(unlabelled, []);
           assert.equal(await page.isDisabled("#t-gamma"), true, "gamma waits for speculation");
+          const first = await toggleState(page);
+          assert.deepEqual(
+            ["t-bon", "t-bon-n", "t-bon-selection", "t-bon-verifier"].map((id) => {
+              const c = first.get(id);
+              return [id, c?.label, c?.disabled];
+            }),
+            [
+              ["t-bon", "Sample n answers, keep the verified best", false],
+              ["t-bon-n", "Candidates (n)", true],
+              ["t-bon-selection", "Pick", true],
+              ["t-bon-verifier", "Verifier", true],
+            ],
+            "best-of-n is off: its settings wait for it",
+          );
+          assert.equal(await page.inputValue("#t-bon-n"), "4");
           await page.click("label[for=t-s2a-filter]");
           await page.click("label[for=t-selfrag]");
           await page.selectOption("#t-cove", "factor_revise");
@@ -227,6 +252,7 @@ Deno.test({
             selfrag: true,
             cove: "factor_revise",
             speculative: { enabled: true, gamma: 3 },
+            bestOfN: { enabled: false, n: 4, selection: "vote", verifier: "arithmetic" },
           };
           assert.deepEqual(changes?.at(-1), last);
           const request = await page.evaluate(async (s) => {
@@ -257,17 +283,108 @@ Deno.test({
             await page.evaluate(() => (globalThis as { __changes?: unknown[] }).__changes?.length),
             5,
           );
-          // Keyboard: Tab walks S2A (the checked radio), Self-RAG, CoVe, speculation in order.
+          // Keyboard: Tab walks S2A (the checked radio), Self-RAG, best-of-n, CoVe, speculation.
           await page.focus("#t-s2a-llm");
           const order = [];
-          for (let i = 0; i < 3; i++) {
+          for (let i = 0; i < 4; i++) {
             await page.keyboard.press("Tab");
             order.push(await page.evaluate(() => document.activeElement?.id ?? ""));
           }
-          assert.deepEqual(order, ["t-selfrag", "t-cove", "t-spec"]);
+          assert.deepEqual(order, ["t-selfrag", "t-bon", "t-cove", "t-spec"]);
           await page.keyboard.press("Space");
           assert.equal(await page.isChecked("#t-spec"), true);
           assert.equal(await page.isDisabled("#t-gamma"), false);
+        },
+      );
+
+      await t.step(
+        "best-of-n is set by keyboard, and Self-RAG and best-of-n disable each other with a reason",
+        async () => {
+          const changes = () =>
+            page.evaluate(() => (globalThis as { __changes?: unknown[] }).__changes ?? []);
+          const before = (await changes()).length;
+          // Self-RAG on: best-of-n is disabled and says why, visibly and to screen readers.
+          await page.focus("#t-selfrag");
+          await page.keyboard.press("Space");
+          let s = await toggleState(page);
+          assert.equal(s.get("t-bon")?.disabled, true);
+          assert.equal(
+            s.get("t-bon")?.description,
+            `Off while Self-RAG is on: ${ANSWER_STAGE_CONFLICT}.`,
+          );
+          assert.equal(await page.isVisible("#t-bon-why"), true);
+          assert.equal(await page.isVisible("#t-selfrag-why"), false);
+          assert.equal(s.get("t-selfrag")?.description, "");
+          // A disabled box leaves the Tab order: Self-RAG goes straight on to CoVe.
+          await page.keyboard.press("Tab");
+          assert.equal(await page.evaluate(() => document.activeElement?.id), "t-cove");
+          // Self-RAG off, best-of-n on: now Self-RAG is the disabled one.
+          await page.focus("#t-selfrag");
+          await page.keyboard.press("Space");
+          await page.keyboard.press("Tab");
+          assert.equal(await page.evaluate(() => document.activeElement?.id), "t-bon");
+          await page.keyboard.press("Space");
+          s = await toggleState(page);
+          assert.equal(s.get("t-selfrag")?.disabled, true);
+          assert.equal(
+            s.get("t-selfrag")?.description,
+            `Off while best-of-n is on: ${ANSWER_STAGE_CONFLICT}.`,
+          );
+          assert.equal(await page.isVisible("#t-bon-why"), false);
+          assert.deepEqual(
+            ["t-bon-n", "t-bon-selection", "t-bon-verifier"].map((id) => s.get(id)?.disabled),
+            [false, false, false],
+          );
+          // n by keyboard: 40 is above the edge's limit and shows as 32 once committed.
+          await page.keyboard.press("Tab");
+          assert.equal(await page.evaluate(() => document.activeElement?.id), "t-bon-n");
+          await page.keyboard.press("Control+A");
+          await page.keyboard.type("40");
+          await page.keyboard.press("Tab");
+          assert.equal(await page.inputValue("#t-bon-n"), "32");
+          assert.equal(await page.evaluate(() => document.activeElement?.id), "t-bon-selection");
+          await page.selectOption("#t-bon-selection", "top");
+          await page.selectOption("#t-bon-verifier", "learned");
+          const seen = await changes();
+          // Self-RAG on, off, best-of-n on, n, selection, verifier.
+          assert.equal(seen.length - before, 6);
+          const last = seen.at(-1) as { selfrag: boolean; bestOfN: unknown };
+          assert.equal(last.selfrag, false);
+          assert.deepEqual(last.bestOfN, {
+            enabled: true,
+            n: 32,
+            selection: "top",
+            verifier: "learned",
+          });
+          const request = await page.evaluate(async (v) => {
+            const mod = await import(`${location.origin}/lib/trace_view.js`);
+            return mod.toPipelineRequest(v);
+          }, last);
+          assert.deepEqual(request.pipeline, ["s2a", "best_of_n"]);
+          assert.deepEqual(request.options, {
+            best_of_n: { n: 32, selection: "top", verifier: "learned" },
+          });
+          // Settings with both on are refused, and the controls keep what they showed.
+          const refused = await page.evaluate(() => {
+            const g = globalThis as { __toggles?: { set(s: unknown): void } };
+            try {
+              g.__toggles?.set({
+                s2a: "off",
+                selfrag: true,
+                cove: "off",
+                speculative: { enabled: false, gamma: "auto" },
+                bestOfN: { enabled: true },
+              });
+              return "";
+            } catch (e) {
+              return String(e);
+            }
+          });
+          assert.match(refused, /Cannot turn on both Self-RAG and best-of-n/);
+          assert.equal(await page.isChecked("#t-bon"), true);
+          assert.equal(await page.isChecked("#t-selfrag"), false);
+          await Deno.mkdir(ARTIFACTS, { recursive: true });
+          await page.locator("#toggles").screenshot({ path: `${ARTIFACTS}/pipeline_toggles.png` });
         },
       );
 

@@ -5,13 +5,41 @@
  * @module
  */
 import { z } from "zod";
-import { CoveOptions, type PipelineOptionsInput, type Stage } from "../../../shared/pipeline.ts";
+import {
+  BestOfNOptions,
+  CoveOptions,
+  type PipelineOptionsInput,
+  type Stage,
+} from "../../../shared/pipeline.ts";
 import { MAX_GAMMA_LIMIT, type SpeculativeRequest } from "../../engine/speculative/options.ts";
 
 /** The CoVe variants the edge supports (shared/pipeline.ts CoveOptions). */
 export const COVE_VARIANTS = CoveOptions.shape.variant.unwrap().options;
 /** One CoVe variant. */
 export type CoveVariant = (typeof COVE_VARIANTS)[number];
+
+const BON = BestOfNOptions.shape;
+/** How best-of-n picks its answer (shared/pipeline.ts BestOfNOptions `selection`). */
+export const BEST_OF_N_SELECTIONS = BON.selection.unwrap().options;
+/** The best-of-n verifiers (shared/pipeline.ts BestOfNOptions `verifier`). */
+export const BEST_OF_N_VERIFIERS = BON.verifier.unwrap().options;
+/** Upper bound on the candidates of best-of-n (the edge's limit). */
+export const MAX_BEST_OF_N = 32;
+
+/** Why Self-RAG and best-of-n cannot both be on (shared/pipeline.ts isValidComposition). */
+export const ANSWER_STAGE_CONFLICT =
+  "Self-RAG and best-of-n both answer the question: a pipeline runs at most one of them";
+
+/** The best-of-n toggle; every field has a default so settings stored before it still parse. */
+export const BestOfNSettings = z.object({
+  enabled: z.boolean().default(false),
+  /** Candidates sampled as one batch. */
+  n: z.number().int().min(1).max(MAX_BEST_OF_N).default(4),
+  selection: z.enum(BEST_OF_N_SELECTIONS).default("vote"),
+  verifier: z.enum(BEST_OF_N_VERIFIERS).default("arithmetic"),
+});
+/** The best-of-n toggle. */
+export type BestOfNSettings = z.infer<typeof BestOfNSettings>;
 
 /** Pipeline toggles of one message. */
 export const PipelineSettings = z.object({
@@ -24,9 +52,17 @@ export const PipelineSettings = z.object({
     /** Draft tokens per round: adaptive, or fixed. */
     gamma: z.union([z.literal("auto"), z.number().int().min(1).max(MAX_GAMMA_LIMIT)]),
   }),
+  /** Prover-verifier best-of-n; absent (settings stored before it) means off. */
+  bestOfN: BestOfNSettings.prefault({}),
+}).refine((s) => !(s.selfrag && s.bestOfN.enabled), {
+  message:
+    "Cannot turn on both Self-RAG and best-of-n as a pipeline runs at most one stage that answers: both are on",
+  path: ["bestOfN", "enabled"],
 });
 /** Pipeline toggles of one message. */
 export type PipelineSettings = z.infer<typeof PipelineSettings>;
+/** Pipeline toggles as a caller or an old stored record writes them (`bestOfN` optional). */
+export type PipelineSettingsInput = z.input<typeof PipelineSettings>;
 
 /** Everything off: a plain answer, no speculation. */
 export const defaultPipelineSettings: PipelineSettings = {
@@ -34,6 +70,7 @@ export const defaultPipelineSettings: PipelineSettings = {
   selfrag: false,
   cove: "off",
   speculative: { enabled: false, gamma: "auto" },
+  bestOfN: { enabled: false, n: 4, selection: "vote", verifier: "arithmetic" },
 };
 
 /** What runPipeline needs from the settings. */
@@ -47,7 +84,8 @@ export interface PipelineRequest {
 }
 
 /**
- * Translate settings into runPipeline arguments.
+ * Translate settings into runPipeline arguments. Throws (a zod error) when Self-RAG and
+ * best-of-n are both on; the toggles never produce that.
  *
  * @example
  * ```ts
@@ -56,15 +94,24 @@ export interface PipelineRequest {
  * //   s2aFilter: false, speculative: { gamma: 0 } }
  * ```
  */
-export function toPipelineRequest(settings: PipelineSettings): PipelineRequest {
+export function toPipelineRequest(settings: PipelineSettingsInput): PipelineRequest {
   const s = PipelineSettings.parse(settings);
   const pipeline: Stage[] = [];
+  const options: PipelineOptionsInput = {};
   if (s.s2a === "llm") pipeline.push("s2a");
   if (s.selfrag) pipeline.push("selfrag");
-  if (s.cove !== "off") pipeline.push("cove");
+  if (s.bestOfN.enabled) {
+    pipeline.push("best_of_n");
+    const { n, selection, verifier } = s.bestOfN;
+    options.best_of_n = { n, selection, verifier };
+  }
+  if (s.cove !== "off") {
+    pipeline.push("cove");
+    options.cove = { variant: s.cove };
+  }
   return {
     pipeline,
-    options: s.cove === "off" ? {} : { cove: { variant: s.cove } },
+    options,
     s2aFilter: s.s2a === "filter",
     speculative: s.speculative.enabled ? { gamma: s.speculative.gamma } : { gamma: 0 },
   };
