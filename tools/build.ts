@@ -1,9 +1,11 @@
 /**
  * Bundles the browser client with `deno bundle --platform browser`: the engine worker
- * (client/engine/worker/engine_worker.ts), the lab worker (client/lab/worker/lab_worker.ts) and
- * the page (client/ui/main.ts) become client/ui/dist/{engine_worker,lab_worker,main}.js
- * (gitignored). onnxruntime-web's
- * wasm and glue files are not bundled: the worker loads them from `/ort/` on the page's origin.
+ * (client/engine/worker/engine_worker.ts), the lab worker (client/lab/worker/lab_worker.ts), the
+ * page (client/ui/main.ts) and the offline service worker (client/ui/sw/sw.ts) become
+ * client/ui/dist/{engine_worker,lab_worker,main,sw}.js (gitignored). uPlot's stylesheet is
+ * copied to dist/uplot.css, and dist/build.json names the build version and the files the
+ * service worker caches on install. onnxruntime-web's wasm and glue files are not bundled:
+ * the worker loads them from `/ort/` on the page's origin.
  *
  * `deno task build [--out DIR] [--no-minify] [--json]`
  *
@@ -18,7 +20,22 @@ export const BUNDLE_ENTRIES = [
   { source: "client/engine/worker/engine_worker.ts", output: "engine_worker.js" },
   { source: "client/ui/main.ts", output: "main.js" },
   { source: "client/lab/worker/lab_worker.ts", output: "lab_worker.js" },
+  { source: "client/ui/sw/sw.ts", output: "sw.js" },
 ] as const;
+
+/** Stylesheets copied from packages into the out folder (no CDN). */
+export const COPIED_FILES = [
+  { source: "node_modules/uplot/dist/uPlot.min.css", output: "uplot.css" },
+] as const;
+
+/** onnxruntime-web files the bundled engine loads from /ort/ (cached for offline use). */
+export const ORT_FILES = [
+  "ort-wasm-simd-threaded.asyncify.mjs",
+  "ort-wasm-simd-threaded.asyncify.wasm",
+] as const;
+
+/** URL paths the service worker caches on install, besides the bundles. */
+export const SHELL_PATHS = ["/", "/ui/style.css"] as const;
 
 /** Options of {@link buildClient}. */
 export const BuildOptions = z.object({
@@ -101,8 +118,30 @@ export async function bundleModule(source: string, output: string, minify = true
   }
 }
 
+/** Every URL path the service worker caches on install (shell, bundles, stylesheets, ort). */
+export function precachePaths(): string[] {
+  return [
+    ...SHELL_PATHS,
+    ...BUNDLE_ENTRIES.filter((e) => e.output !== "sw.js").map((e) => `/ui/dist/${e.output}`),
+    ...COPIED_FILES.map((c) => `/ui/dist/${c.output}`),
+    ...ORT_FILES.map((f) => `/ort/${f}`),
+  ];
+}
+
+/** A short content hash naming one build (its service worker cache). */
+async function versionOf(parts: readonly Uint8Array[]): Promise<string> {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    all.set(p, offset);
+    offset += p.byteLength;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /**
- * Bundle the page and the engine worker; returns the size of each output.
+ * Bundle the page, the workers and the service worker; returns the size of each output.
  *
  * @example
  * ```ts
@@ -117,6 +156,7 @@ export async function buildClient(options: BuildOptions = {}): Promise<BundleSiz
     BUNDLE_ENTRIES.map((e) => bundleModule(e.source, `${outDir}/${e.output}`, opts.minify)),
   );
   const sizes: BundleSize[] = [];
+  const hashed: Uint8Array[] = [];
   for (const e of BUNDLE_ENTRIES) {
     const bytes = await Deno.readFile(`${outDir}/${e.output}`);
     const text = new TextDecoder().decode(bytes);
@@ -125,7 +165,21 @@ export async function buildClient(options: BuildOptions = {}): Promise<BundleSiz
       throw new BuildError(`Cannot ship '${e.output}' as it references the external host '${cdn}'`);
     }
     sizes.push({ file: e.output, bytes: bytes.byteLength, gzipBytes: await gzipSize(bytes) });
+    hashed.push(bytes);
   }
+  for (const c of COPIED_FILES) {
+    const bytes = await Deno.readFile(`${ROOT}/${c.source}`);
+    await Deno.writeFile(`${outDir}/${c.output}`, bytes);
+    hashed.push(bytes);
+  }
+  const version = await versionOf(hashed);
+  await Deno.writeTextFile(
+    `${outDir}/build.json`,
+    JSON.stringify({ version, precache: precachePaths() }),
+  );
+  // Browsers reinstall a service worker only when its script changes: naming the build in it
+  // makes every new build replace the offline cache (onnxruntime's files are cached first).
+  await Deno.writeTextFile(`${outDir}/sw.js`, `\n// verity build ${version}\n`, { append: true });
   return sizes;
 }
 

@@ -26,6 +26,15 @@ export class ProgressView {
     this.#totalText = totalText;
   }
 
+  /** Forget every row (before a new load). */
+  reset(): void {
+    this.#rows.clear();
+    this.#list.replaceChildren();
+    this.#total.value = 0;
+    this.#total.max = 1;
+    this.#totalText.textContent = "";
+  }
+
   /** Apply one progress event. */
   update(p: LoadProgress): void {
     const row = this.#row(p.file);
@@ -54,6 +63,7 @@ export class ProgressView {
       const name = document.createElement("span");
       name.textContent = file;
       const bar = document.createElement("progress");
+      bar.setAttribute("aria-label", `Download of ${file}`);
       const text = document.createElement("span");
       li.append(name, bar, text);
       this.#list.append(li);

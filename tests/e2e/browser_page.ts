@@ -1,5 +1,5 @@
 /**
- * Drives the minimal Verity page (client/ui) in Chromium for the browser engine tests: open it
+ * Drives the Verity chat page (client/ui) in Chromium for the browser engine tests: open it
  * with URL parameters, wait for the model, generate through the form, read progress and the
  * IndexedDB model cache.
  *
@@ -73,22 +73,31 @@ export function progressEvents(page: Page): Promise<LoadProgress[]> {
   );
 }
 
-/** Type a prompt, press Generate and wait for the streamed text; returns the text and how it ended. */
+/**
+ * Start a new conversation (so no history reaches the model), type a prompt, press Send and
+ * wait for the streamed answer; returns its raw text (the page renders it as markdown) and
+ * how it ended: "stop" when it ended normally (end of sequence or token limit), else
+ * "aborted" or "error".
+ */
 export async function generateInPage(
   page: Page,
   prompt: string,
   maxTokens: number,
   timeoutMs = 90_000,
 ): Promise<{ text: string; done: string }> {
+  await page.click("#new-conversation");
+  await page.waitForSelector("#messages:empty", { state: "attached" });
   await page.fill("#prompt", prompt);
   await page.fill("#max-tokens", String(maxTokens));
   await page.fill("#temperature", "0");
   await page.click("#generate");
   await page.waitForSelector("#output[data-done]", { state: "attached", timeout: timeoutMs });
-  return {
-    text: (await page.textContent("#output")) ?? "",
-    done: (await page.getAttribute("#output", "data-done")) ?? "",
-  };
+  return await page.evaluate(() => {
+    const state = (globalThis as { verityPage?: { lastAnswer?: { text: string; done: string } } })
+      .verityPage;
+    const last = state?.lastAnswer ?? { text: "", done: "missing" };
+    return { text: last.text, done: last.done === "length" ? "stop" : last.done };
+  });
 }
 
 /** The URLs (and byte lengths) stored in the page origin's model cache, read with raw IndexedDB. */
