@@ -2,7 +2,9 @@
  * Entry of the engine Web Worker (bundled by tools/build.ts to client/ui/dist/engine_worker.js).
  * It configures onnxruntime-web to load its wasm and glue files from the page's own origin
  * (`/ort/`, never a CDN) and serves one in-process engine over the worker transport, with the
- * Dexie model cache when the init asks for it.
+ * Dexie model cache when the init asks for it. Adapters named by requests come from the Dexie
+ * adapter store (the same IndexedDB database the page's Adapters panel imports into), opened on
+ * first use.
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { configureOrt } from "../ort.ts";
 import type { MessageEndpoint } from "./protocol.ts";
 import { serveEngine } from "./worker_host.ts";
 import type { AdapterSource } from "../../adapters/source.ts";
+import { AdapterStore } from "../../adapters/store/adapter_store.ts";
 
 /** Options of {@link startEngineWorker}. */
 export interface EngineWorkerOptions {
@@ -55,5 +58,8 @@ const scope = globalThis as { WorkerGlobalScope?: abstract new () => unknown; na
 const isWorker = scope.WorkerGlobalScope !== undefined &&
   globalThis instanceof scope.WorkerGlobalScope;
 if (isWorker && !scope.name?.startsWith("em-pthread")) {
-  startEngineWorker(globalThis as unknown as MessageEndpoint);
+  let store: Promise<AdapterStore> | undefined;
+  startEngineWorker(globalThis as unknown as MessageEndpoint, {
+    adapters: { load: (id) => (store ??= AdapterStore.open()).then((s) => s.load(id)) },
+  });
 }

@@ -49,10 +49,12 @@ export async function recover(action: RecoveryAction, ctx: RecoveryContext): Pro
       return ctx.load({ ...request, ep: "webgpu" });
     case "pipelines-off": {
       // Keep speculative decoding as it was: it runs without the edge.
+      const current = pipelineSettingsOf(ctx.pipeline());
       const off = {
-        ...pipelineSettingsOf(ctx.pipeline()),
+        ...current,
         s2a: "off",
         selfrag: false,
+        bestOfN: { ...current.bestOfN, enabled: false },
         cove: "off",
       };
       await ctx.setPipeline(off);
