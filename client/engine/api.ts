@@ -8,6 +8,8 @@
 import { z } from "zod";
 import type { LoadProgress } from "./loader/progress.ts";
 import { SpeculativeRequest } from "./speculative/options.ts";
+import { ThinkingRequest } from "./thinking/options.ts";
+import { ThinkingStats } from "./thinking/stats.ts";
 
 /** One chat message. */
 export const ChatMessage = z.object({
@@ -33,6 +35,12 @@ export const SamplingFields = z.object({
    * Rows of such an engine speculate with the defaults when this is absent.
    */
   speculative: SpeculativeRequest.optional(),
+  /**
+   * Quiet-STaR decoding: `{ k?, t?, w?: number | "entropy" | "head", entropy_threshold?,
+   * max_w?, only_above_entropy?, trace? }`; see thinking/options.ts. Needs thought markers in
+   * the tokenizer; not with a draft model or an adapter.
+   */
+  thinking: ThinkingRequest.optional(),
 });
 
 /** `engine.chat.completions.create` request. */
@@ -59,6 +67,8 @@ export type FinishReason = z.infer<typeof FinishReason>;
 export const CompletionTokensDetails = z.object({
   accepted_prediction_tokens: z.number().int(),
   rejected_prediction_tokens: z.number().int(),
+  /** Quiet-STaR thought tokens sampled (never part of the completion). */
+  thought_tokens: z.number().int().optional(),
 });
 /** Draft token counts of a response. */
 export type CompletionTokensDetails = z.infer<typeof CompletionTokensDetails>;
@@ -83,6 +93,8 @@ export const ChatCompletion = z.object({
     index: z.number().int(),
     message: z.object({ role: z.literal("assistant"), content: z.string() }),
     finish_reason: FinishReason,
+    /** Quiet-STaR cost and mixing of this choice (requests with `thinking`). */
+    thinking: ThinkingStats.optional(),
   })),
   usage: Usage,
 });
@@ -99,6 +111,8 @@ export const ChatCompletionChunk = z.object({
     index: z.number().int(),
     delta: z.object({ role: z.literal("assistant").optional(), content: z.string().optional() }),
     finish_reason: FinishReason.nullable(),
+    /** On a choice's finishing chunk: Quiet-STaR cost and mixing (requests with `thinking`). */
+    thinking: ThinkingStats.optional(),
   })),
   usage: Usage.optional(),
 });
@@ -133,6 +147,8 @@ export const GenerateResult = z.object({
   token_logprobs: z.array(z.number()),
   /** Probability (softmax of raw logits) of each requested score token at the first position. */
   scores: z.record(z.string(), z.number()).optional(),
+  /** Quiet-STaR cost and mixing (requests with `thinking`). */
+  thinking: ThinkingStats.optional(),
 });
 /** The result of one generate row. */
 export type GenerateResult = z.infer<typeof GenerateResult>;

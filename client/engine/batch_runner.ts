@@ -5,6 +5,9 @@
  * (see kv_layout.ts); each row has its own position ids and attention mask.
  *
  * The runner only moves tensors; what to sample and when to stop is the row driver's job.
+ * Rows with Quiet-STaR `thinking` branch thought rows from the cache before each sample
+ * (thinking/thought_batch.ts); their cost is reported per row, not in {@link RunnerStats}
+ * beyond the decode time.
  *
  * @module
  */
@@ -13,6 +16,8 @@ import { repackKv, type RowSlice } from "./kv_layout.ts";
 import { GenerationAbortedError } from "./errors.ts";
 import { yieldToEventLoop } from "./yield.ts";
 import type { BoundRow, LoraBinding } from "./lora/lora_binding.ts";
+import type { RowThinking } from "./thinking/row_thinking.ts";
+import { thinkAndMix, type ThoughtJob } from "./thinking/thought_batch.ts";
 
 /** How a row ended, as the runner sees it. */
 export interface RowEnd {
@@ -30,6 +35,8 @@ export interface RowDriver {
   readonly signal?: AbortSignal | undefined;
   /** LoRA adapter id of the row; undefined = the base model. */
   readonly adapter?: string | undefined;
+  /** Quiet-STaR state: thoughts branch from the row's cache and mix into its logits. */
+  readonly thinking?: RowThinking | undefined;
   /** Choose the next token from this row's logits ([vocab], may be modified in place). */
   next(logits: Float32Array): number;
   /** Record a generated token; true when the row is finished. */
@@ -268,11 +275,22 @@ export class BatchRunner {
     this.stats.prefillTokens += drivers.reduce((s, d) => s + d.promptIds.length, 0);
     this.stats.prefillMs += performance.now() - t0;
     const V = this.#decoder.vocabSize;
+    const at = (i: number) => (i * P + P - 1) * V; // last position of row i
+    try {
+      await this.#think(
+        out.present,
+        drivers,
+        (i) => out.logits.subarray(at(i), at(i) + V),
+        (i) => drivers[i]!.promptIds.length,
+      );
+    } catch (err) {
+      this.#decoder.disposeKv(out.present);
+      throw err;
+    }
     const rows: { row: Row; index: number }[] = [];
     drivers.forEach((driver, i) => {
-      const at = (i * P + P - 1) * V; // last position of row i
       const row: Row = { driver, slot: bound[i]!.slot, len: driver.promptIds.length, pending: -1 };
-      if (this.#advance(row, out.logits.subarray(at, at + V))) rows.push({ row, index: i });
+      if (this.#advance(row, out.logits.subarray(at(i), at(i) + V))) rows.push({ row, index: i });
     });
     return { kv: out.present, rows };
   }
@@ -290,6 +308,17 @@ export class BatchRunner {
     }
     row.pending = token;
     return true;
+  }
+
+  /** Quiet-STaR: branch thoughts of the thinking rows from `kv` and mix their logits. */
+  async #think(
+    kv: KvTensors,
+    drivers: readonly RowDriver[],
+    logits: (i: number) => Float32Array,
+    len: (i: number) => number,
+  ): Promise<void> {
+    const jobs = thoughtJobs(drivers, logits, len);
+    if (jobs.length > 0) await thinkAndMix(this.#decoder, kv, jobs);
   }
 
   async #decodeStep(): Promise<void> {
@@ -321,14 +350,35 @@ export class BatchRunner {
     this.stats.rowSteps += B;
     this.stats.decodeTokens += B;
     const V = this.#decoder.vocabSize;
+    for (const row of this.#rows) row.len++;
+    await this.#think(
+      out.present,
+      this.#rows.map((r) => r.driver),
+      (i) => out.logits.subarray(i * V, (i + 1) * V),
+      (i) => this.#rows[i]!.len,
+    );
     const keep: Row[] = [];
     this.#rows.forEach((row, i) => {
-      row.len++;
       if (this.#advance(row, out.logits.subarray(i * V, (i + 1) * V))) keep.push(row);
     });
     if (keep.length < B) await this.#keepRows(keep);
     this.stats.decodeMs += performance.now() - t0;
   }
+}
+
+/** Thought jobs of the thinking rows among `drivers` (thoughts report their cost per row). */
+function thoughtJobs(
+  drivers: readonly RowDriver[],
+  logits: (i: number) => Float32Array,
+  len: (i: number) => number,
+): ThoughtJob[] {
+  const jobs: ThoughtJob[] = [];
+  drivers.forEach((d, i) => {
+    if (d.thinking !== undefined) {
+      jobs.push({ thinking: d.thinking, row: i, len: len(i), logits: logits(i) });
+    }
+  });
+  return jobs;
 }
 
 function abortError(signal: AbortSignal | undefined): Error {

@@ -185,6 +185,7 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
         index,
         message: { role: "assistant", content: r.text },
         finish_reason: r.finishReason,
+        ...(r.thinking !== undefined ? { thinking: r.thinking } : {}),
       })),
       usage: usage(results),
     };
@@ -201,18 +202,26 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
       index: number,
       delta: ChatCompletionChunk["choices"][number]["delta"],
       finish: RowResult["finishReason"] | null,
+      thinking?: RowResult["thinking"],
     ): ChatCompletionChunk => ({
       id,
       object: "chat.completion.chunk",
       created,
       model: name,
-      choices: [{ index, delta, finish_reason: finish }],
+      choices: [{
+        index,
+        delta,
+        finish_reason: finish,
+        ...(thinking !== undefined ? { thinking } : {}),
+      }],
     });
     const rows = chatRows(req, options, (i, d) => q.push(chunk(i, { content: d }, null)));
     rows.forEach((_, i) => q.push(chunk(i, { role: "assistant" }, null)));
     submitAll(rows);
     Promise.all(
-      rows.map((r, i) => r.result.then((res) => (q.push(chunk(i, {}, res.finishReason)), res))),
+      rows.map((r, i) =>
+        r.result.then((res) => (q.push(chunk(i, {}, res.finishReason, res.thinking)), res))
+      ),
     )
       .then((results) => {
         q.push({
@@ -274,6 +283,7 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
           tokens: [...r.tokens],
           token_logprobs: [...r.tokenLogprobs],
           ...(r.scores !== undefined ? { scores: { ...r.scores } } : {}),
+          ...(r.thinking !== undefined ? { thinking: r.thinking } : {}),
         };
       });
     },
@@ -337,15 +347,18 @@ function usage(results: readonly RowResult[]): Usage {
   const spec = results.filter((r) => r.speculative !== undefined);
   const proposed = spec.reduce((s, r) => s + r.speculative!.proposed, 0);
   const accepted = spec.reduce((s, r) => s + r.speculative!.accepted, 0);
+  const thinking = results.filter((r) => r.thinking !== undefined);
+  const thought = thinking.reduce((s, r) => s + r.thinking!.thought_tokens, 0);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    ...(spec.length > 0
+    ...(spec.length > 0 || thinking.length > 0
       ? {
         completion_tokens_details: {
           accepted_prediction_tokens: accepted,
           rejected_prediction_tokens: proposed - accepted,
+          ...(thinking.length > 0 ? { thought_tokens: thought } : {}),
         },
       }
       : {}),

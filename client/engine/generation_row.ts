@@ -20,6 +20,8 @@ import {
 } from "./sampling/mod.ts";
 import { logSumExp } from "./sampling/softmax.ts";
 import type { TextCodec } from "./tokenizer.ts";
+import type { RowThinking } from "./thinking/row_thinking.ts";
+import type { ThinkingStats } from "./thinking/stats.ts";
 
 /** The outcome of one row. */
 export interface RowResult {
@@ -33,6 +35,8 @@ export interface RowResult {
   readonly scores?: Readonly<Record<string, number>>;
   /** Draft tokens proposed for this row and accepted into its output (speculative engines). */
   readonly speculative?: { readonly proposed: number; readonly accepted: number };
+  /** Quiet-STaR cost and mixing (rows with `thinking`). */
+  readonly thinking?: ThinkingStats;
 }
 
 /** Everything a row needs. */
@@ -56,6 +60,8 @@ export interface RowSpec {
   readonly speculative?: SpeculativeOptions;
   /** LoRA adapter id; undefined = the base model. */
   readonly adapter?: string | undefined;
+  /** Quiet-STaR state (requests with `thinking`). */
+  readonly thinking?: RowThinking | undefined;
 }
 
 /**
@@ -67,6 +73,8 @@ export class GenerationRow implements SpecRowDriver {
   readonly signal: AbortSignal | undefined;
   /** LoRA adapter id; undefined = the base model. */
   readonly adapter: string | undefined;
+  /** Quiet-STaR state; undefined = plain decoding. */
+  readonly thinking: RowThinking | undefined;
   /** Settles when the row ends. */
   readonly result: Promise<RowResult>;
   readonly #spec: RowSpec;
@@ -92,6 +100,7 @@ export class GenerationRow implements SpecRowDriver {
     this.promptIds = spec.promptIds;
     this.signal = spec.signal;
     this.adapter = spec.adapter;
+    this.thinking = spec.thinking;
     this.#sampler = new Sampler({
       vocabSize: spec.vocabSize,
       params: spec.params,
@@ -212,6 +221,9 @@ export class GenerationRow implements SpecRowDriver {
       ...(this.#scores !== undefined ? { scores: this.#scores } : {}),
       ...(this.#spec.speculative !== undefined
         ? { speculative: { proposed: this.#proposed, accepted: this.#accepted } }
+        : {}),
+      ...(this.thinking !== undefined
+        ? { thinking: this.thinking.stats(this.#tokens.length) }
         : {}),
     });
   }

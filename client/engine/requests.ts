@@ -16,6 +16,8 @@ import {
   SpeculativeRequest,
 } from "./speculative/options.ts";
 import type { TextCodec } from "./tokenizer.ts";
+import { RowThinking } from "./thinking/row_thinking.ts";
+import { resolveThinking, ThinkingRequest } from "./thinking/options.ts";
 
 /** What rows of one model share. */
 export interface RowContext {
@@ -125,11 +127,14 @@ export function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] as number;
 }
 
+/** Thought RNG streams start here, far from the sampling streams (0, 1, ... per choice). */
+const THOUGHT_STREAM_BASE = 0x40000000;
+
 /** Build one row (one choice of one request). */
 export function buildRow(
   ctx: RowContext,
   ids: readonly number[],
-  sampling: { speculative?: unknown; adapter?: string | undefined },
+  sampling: { speculative?: unknown; adapter?: string | undefined; thinking?: unknown },
   options: {
     seed: number;
     stream: number;
@@ -141,6 +146,10 @@ export function buildRow(
   const params = parseSamplingParams(sampling);
   const speculative = speculativeOptions(ctx, sampling);
   const adapter = requestAdapter(ctx, sampling);
+  const thinking = sampling.thinking === undefined ? undefined : resolveThinking(
+    { codec: ctx.codec, hasDraft: ctx.hasDraft, adapter },
+    parseRequest(ThinkingRequest, sampling.thinking, "thinking"),
+  );
   const room = ctx.contextLength - ids.length;
   return new GenerationRow({
     promptIds: ids,
@@ -155,5 +164,17 @@ export function buildRow(
     ...(options.onDelta !== undefined ? { onDelta: options.onDelta } : {}),
     ...(speculative !== undefined ? { speculative } : {}),
     ...(adapter !== undefined ? { adapter } : {}),
+    ...(thinking !== undefined
+      ? {
+        // Thought markers never appear in the output; thoughts draw from their own stream.
+        bannedTokenIds: [thinking.startId, thinking.endId],
+        thinking: new RowThinking(
+          thinking,
+          createRng(options.seed, THOUGHT_STREAM_BASE + options.stream),
+          ctx.vocabSize,
+          ctx.contextLength,
+        ),
+      }
+      : {}),
   });
 }

@@ -1,0 +1,126 @@
+/**
+ * Quiet-STaR thoughts as extra batch rows: for every thinking row of a step, its KV cache is
+ * copied K times (one gather), the K * rows thought rows feed <|startofthought|>, sample t
+ * thought tokens at temperature 1 (each row from its own thought RNG), feed the last thought
+ * token with <|endofthought|> in one 2-token pass, and the post-thought logits of each row's K
+ * thoughts are averaged and mixed into its base logits. Rows sharing a t think as one batch of
+ * t + 1 forward passes; the thought caches are thrown away afterwards.
+ *
+ * @module
+ */
+import type { Decoder, KvTensors } from "../decoder.ts";
+import { repackKv, type RowSlice } from "../kv_layout.ts";
+import { mixLogits, sampleThoughtToken } from "./mixture.ts";
+import type { RowThinking } from "./row_thinking.ts";
+
+/** One row of a step that may think. */
+export interface ThoughtJob {
+  readonly thinking: RowThinking;
+  /** Row index in the step's cache. */
+  readonly row: number;
+  /** Real tokens of the row (its last `len` columns of the cache). */
+  readonly len: number;
+  /** [vocab] base next-token logits; mixed in place. */
+  readonly logits: Float32Array;
+}
+
+/** One thought row: its job and the thought tokens sampled so far. */
+interface ThoughtRow {
+  readonly job: ThoughtJob;
+  readonly tokens: number[];
+}
+
+/**
+ * Plan every job, run the thoughts of those that think (one batch per distinct t), and mix
+ * their logits. `kv` (right-aligned rows, as the batch runner keeps it) is read, not disposed.
+ */
+export async function thinkAndMix(
+  decoder: Decoder,
+  kv: KvTensors,
+  jobs: readonly ThoughtJob[],
+): Promise<void> {
+  const plans = jobs.map((j) => j.thinking.plan(j.logits, j.len));
+  const thinking = jobs.filter((_, i) => plans[i]!.think);
+  const ts = [...new Set(thinking.map((j) => j.thinking.options.t))];
+  for (const t of ts) {
+    const group = thinking.filter((j) => j.thinking.options.t === t);
+    const t0 = performance.now();
+    const posts = await runThoughts(decoder, kv, group, t);
+    const ms = (performance.now() - t0) / group.length;
+    group.forEach((job) => {
+      const mine = posts.filter((p) => p.row.job === job);
+      mixLogits(job.logits, mine.map((p) => p.logits), plans[jobs.indexOf(job)]!.w);
+      job.thinking.recordThoughts(mine.map((p) => p.row.tokens), t + 1, ms);
+    });
+  }
+}
+
+/** Run K thoughts of t tokens for each job; the post-thought logits ([vocab]) of each thought. */
+async function runThoughts(
+  decoder: Decoder,
+  kv: KvTensors,
+  group: readonly ThoughtJob[],
+  t: number,
+): Promise<{ row: ThoughtRow; logits: Float32Array }[]> {
+  const rows: ThoughtRow[] = [];
+  const plan: RowSlice[] = [];
+  for (const job of group) {
+    for (let k = 0; k < job.thinking.options.k; k++) {
+      rows.push({ job, tokens: [] });
+      plan.push({ source: 0, row: job.row, start: kv.length - job.len, len: job.len });
+    }
+  }
+  let cache = await repackKv([kv], plan, decoder.shape);
+  const T0 = cache.length;
+  const R = rows.length;
+  const V = decoder.vocabSize;
+  try {
+    // Pass p feeds: p = 0 <|startofthought|>; 0 < p < t thought token p; p = t the pair
+    // [thought token t, <|endofthought|>], whose last logits are the post-thought logits.
+    for (let p = 0;; p++) {
+      const last = p === t;
+      const S = last ? 2 : 1;
+      const W = cache.length + S;
+      const inputIds = new BigInt64Array(R * S); // [R, S]
+      const positionIds = new BigInt64Array(R * S); // [R, S]
+      const attentionMask = new BigInt64Array(R * W); // [R, T + S]
+      rows.forEach((row, r) => {
+        const o = row.job.thinking.options;
+        const ids = p === 0
+          ? [o.startId]
+          : last
+          ? [row.tokens[t - 1]!, o.endId]
+          : [row.tokens[p - 1]!];
+        ids.forEach((id, j) => {
+          inputIds[r * S + j] = BigInt(id);
+          positionIds[r * S + j] = BigInt(row.job.len + p + j);
+        });
+        attentionMask.fill(1n, r * W + T0 - row.job.len, (r + 1) * W);
+      });
+      const out = await decoder.step({
+        inputIds,
+        attentionMask,
+        positionIds,
+        batch: R,
+        seq: S,
+        past: cache,
+      });
+      decoder.disposeKv(cache);
+      cache = out.present;
+      if (last) {
+        return rows.map((row, r) => ({
+          row,
+          logits: out.logits.slice((r * 2 + 1) * V, (r * 2 + 2) * V),
+        }));
+      }
+      rows.forEach((row, r) => {
+        const th = row.job.thinking;
+        row.tokens.push(
+          sampleThoughtToken(out.logits.subarray(r * V, (r + 1) * V), th.rng, th.markers),
+        );
+      });
+    }
+  } finally {
+    decoder.disposeKv(cache);
+  }
+}
