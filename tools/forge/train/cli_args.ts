@@ -14,7 +14,7 @@ export const TrainArgs = z.object({
   /** Run folder: checkpoint/, losses.json. */
   out: z.string().min(1).default("runs/world-target"),
   /** Model size preset. */
-  preset: z.enum(Object.keys(PRESETS) as ["target", "draft", "tiny"]).default("target"),
+  preset: z.enum(Object.keys(PRESETS) as ["target", "draft", "tiny", "micro"]).default("target"),
   steps: z.coerce.number().int().positive().default(2000),
   batch: z.coerce.number().int().positive().default(16),
   seq: z.coerce.number().int().positive().default(128),
@@ -41,7 +41,7 @@ export type TrainArgs = z.infer<typeof TrainArgs>;
 export const TRAIN_USAGE = `Usage: deno task train [flags]
   --world DIR            world folder (default models/world)
   --out DIR              run folder (default runs/world-target)
-  --preset NAME          target | draft | tiny (default target)
+  --preset NAME          target | draft | tiny | micro (default target)
   --steps N --batch B --seq T --lr LR --warmup N --seed S
   --checkpoint-every N   checkpoint period in steps (default 200)
   --max-minutes M        stop and checkpoint after M minutes

@@ -12,6 +12,7 @@ import { TrainingExample } from "../world/examples.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { parseTrainArgs, TRAIN_USAGE, type TrainArgs } from "./cli_args.ts";
 import { BatchSource, tokenizeExamples } from "./data.ts";
+import { processCpuSeconds } from "./cpu_time.ts";
 import { exportModelFolder } from "./export.ts";
 import { presetConfig } from "./presets.ts";
 import { ProgressBar } from "./progress.ts";
@@ -36,17 +37,6 @@ export interface TrainSummary {
   readonly first_step_ms: number;
   readonly wall_s: number;
   readonly stopped_by_time: boolean;
-}
-
-/** CPU seconds this process has used (Linux /proc; NaN elsewhere). */
-function processCpuSeconds(): number {
-  try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in 100 Hz ticks
-  } catch {
-    return Number.NaN;
-  }
 }
 
 async function readExamples(path: string): Promise<TrainingExample[]> {

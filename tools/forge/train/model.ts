@@ -173,20 +173,51 @@ function rope(x: np.Array, tables: ForwardTables): np.Array {
 }
 
 /**
- * Logits of every position: tokens int32 [B, T] -> [B * T, vocab]. Consumes `params` and
- * `tokens`; leaves `tables` alive.
+ * Trainable LoRA factors by HF module name (e.g. "model.layers.0.self_attn.q_proj"), in the
+ * trainer's layout: A as [in, r] and B as [r, out] (PEFT stores their transposes).
+ */
+export type LoraTrainParams = { [name: string]: np.Array };
+
+/** LoRA factors and their scaling (lora_alpha / r) for a forward pass. */
+export interface LoraForward {
+  /** alpha / r. */
+  readonly scaling: number;
+  /** `${module}.A` [in, r] and `${module}.B` [r, out]. */
+  readonly params: LoraTrainParams;
+}
+
+/** x @ W (+ scaling * (x @ A) @ B when the module is adapted); consumes x. // [N, out] */
+function project(
+  x: np.Array,
+  params: TrainParams,
+  module: string,
+  lora: LoraForward | undefined,
+): np.Array {
+  const w = param(params, `${module}.weight`); // [in, out]
+  const a = lora?.params[`${module}.A`]; // [in, r]
+  const b = lora?.params[`${module}.B`]; // [r, out]
+  if (a === undefined || b === undefined) return np.matmul(x, w);
+  const base = np.matmul(x.ref, w);
+  return base.add(np.matmul(np.matmul(x, a), b).mul(lora!.scaling));
+}
+
+/**
+ * Final hidden states of every position and the output head: tokens int32 [B, T] ->
+ * hidden [B * T, hidden], head [hidden, vocab]. Consumes `params` (and `lora`) and `tokens`;
+ * leaves `tables` alive.
  *
  * @example
  * ```ts
- * const logits = llamaLogits(config, refParams(params), tokens, tables); // [B*T, vocab]
+ * const { hidden, head } = llamaHidden(config, refParams(params), tokens, tables);
  * ```
  */
-export function llamaLogits(
+export function llamaHidden(
   config: LlamaConfig,
   params: TrainParams,
   tokens: np.Array,
   tables: ForwardTables,
-): np.Array {
+  lora?: LoraForward,
+): { hidden: np.Array; head: np.Array } {
   const [b, t] = tokens.shape as [number, number];
   const n = b * t;
   const heads = config.num_attention_heads;
@@ -201,14 +232,14 @@ export function llamaLogits(
     const p = `model.layers.${l}`;
     const a = rmsNorm(x.ref, param(params, `${p}.input_layernorm.weight`), eps); // [N, hidden]
     const q = rope(
-      np.matmul(a.ref, param(params, `${p}.self_attn.q_proj.weight`)).reshape([b, t, heads, d]),
+      project(a.ref, params, `${p}.self_attn.q_proj`, lora).reshape([b, t, heads, d]),
       tables,
     );
     let k = rope(
-      np.matmul(a.ref, param(params, `${p}.self_attn.k_proj.weight`)).reshape([b, t, kvHeads, d]),
+      project(a.ref, params, `${p}.self_attn.k_proj`, lora).reshape([b, t, kvHeads, d]),
       tables,
     );
-    let v = np.matmul(a, param(params, `${p}.self_attn.v_proj.weight`)).reshape([b, t, kvHeads, d]);
+    let v = project(a, params, `${p}.self_attn.v_proj`, lora).reshape([b, t, kvHeads, d]);
     if (heads !== kvHeads) {
       // HF repeat_kv: query head i reads KV head floor(i / group).
       k = np.repeat(k, heads / kvHeads, 2); // [B, T, heads, head_dim]
@@ -220,40 +251,35 @@ export function llamaLogits(
     const scores = np.matmul(qh, kh).mul(1 / Math.sqrt(d)).add(tables.causal.ref); // [B, heads, T, T]
     const context = np.matmul(nn.softmax(scores, -1), vh) // [B, heads, T, head_dim]
       .transpose([0, 2, 1, 3]).reshape([n, heads * d]);
-    x = x.add(np.matmul(context, param(params, `${p}.self_attn.o_proj.weight`)));
+    x = x.add(project(context, params, `${p}.self_attn.o_proj`, lora));
     const m = rmsNorm(x.ref, param(params, `${p}.post_attention_layernorm.weight`), eps); // [N, hidden]
-    const gate = np.matmul(m.ref, param(params, `${p}.mlp.gate_proj.weight`)); // [N, intermediate]
-    const up = np.matmul(m, param(params, `${p}.mlp.up_proj.weight`)); // [N, intermediate]
-    x = x.add(np.matmul(nn.silu(gate).mul(up), param(params, `${p}.mlp.down_proj.weight`)));
+    const gate = project(m.ref, params, `${p}.mlp.gate_proj`, lora); // [N, intermediate]
+    const up = project(m, params, `${p}.mlp.up_proj`, lora); // [N, intermediate]
+    x = x.add(project(nn.silu(gate).mul(up), params, `${p}.mlp.down_proj`, lora));
   }
-  const final = rmsNorm(x, param(params, "model.norm.weight"), eps); // [N, hidden]
+  const hidden = rmsNorm(x, param(params, "model.norm.weight"), eps); // [N, hidden]
   const head = config.tie_word_embeddings
     ? embed.transpose([1, 0]) // [hidden, vocab]
     : param(params, "lm_head.weight"); // [hidden, vocab]
-  return np.matmul(final, head); // [N, vocab]
+  return { hidden, head };
 }
 
 /**
- * Mean next-token cross-entropy over the positions with weight: `weights` float32 [B * T]
- * sums to 1 over the trained positions. Consumes everything but `tables`.
+ * Logits of every position: tokens int32 [B, T] -> [B * T, vocab]. Consumes `params` (and
+ * `lora`) and `tokens`; leaves `tables` alive.
  *
  * @example
  * ```ts
- * const loss = llamaLoss(config, refParams(params), inputs, targets, weights, tables); // scalar
+ * const logits = llamaLogits(config, refParams(params), tokens, tables); // [B*T, vocab]
  * ```
  */
-export function llamaLoss(
+export function llamaLogits(
   config: LlamaConfig,
   params: TrainParams,
-  inputs: np.Array,
-  targets: np.Array,
-  weights: np.Array,
+  tokens: np.Array,
   tables: ForwardTables,
+  lora?: LoraForward,
 ): np.Array {
-  const logits = llamaLogits(config, params, inputs, tables); // [N, vocab]
-  const n = logits.shape[0]!;
-  const logp = nn.logSoftmax(logits, -1); // [N, vocab]
-  const picked = logp.mul(nn.oneHot(targets.reshape([n]), config.vocab_size).astype(np.float32))
-    .sum(-1); // [N]
-  return picked.mul(weights).sum().neg();
+  const { hidden, head } = llamaHidden(config, params, tokens, tables, lora);
+  return np.matmul(hidden, head); // [N, vocab]
 }

@@ -15,11 +15,15 @@ interface PresetShape {
   readonly intermediate: number;
 }
 
-/** Named sizes: target (about 1.3M parameters at vocab 1024), draft (about 10x smaller), tiny (tests). */
-export const PRESETS: Readonly<Record<"target" | "draft" | "tiny", PresetShape>> = {
+/**
+ * Named sizes: target (about 1.3M parameters at vocab 1024), draft (about 10x smaller), tiny
+ * (tests, the quick pipeline's target) and micro (the quick pipeline's draft).
+ */
+export const PRESETS: Readonly<Record<"target" | "draft" | "tiny" | "micro", PresetShape>> = {
   target: { hidden: 160, layers: 4, heads: 4, kvHeads: 2, intermediate: 432 },
   draft: { hidden: 64, layers: 2, heads: 2, kvHeads: 1, intermediate: 128 },
   tiny: { hidden: 32, layers: 2, heads: 4, kvHeads: 2, intermediate: 64 },
+  micro: { hidden: 16, layers: 1, heads: 2, kvHeads: 1, intermediate: 32 },
 };
 
 /** Name of a preset. */

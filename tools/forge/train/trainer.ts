@@ -22,6 +22,7 @@ import {
   type TrainParams,
   trainParamsToWeights,
 } from "./model.ts";
+import { deviceBatch } from "./positions.ts";
 import { makeTrainStep, type TrainStepFn } from "./step.ts";
 
 /** What one step reports. */
@@ -38,7 +39,8 @@ export interface StepReport {
   readonly tokens: number;
 }
 
-function hostToDevice(host: ReadonlyMap<string, F32Tensor>): TrainParams {
+/** Host tensors to fresh device arrays. */
+export function hostToDevice(host: ReadonlyMap<string, F32Tensor>): TrainParams {
   const out: TrainParams = {};
   for (const [name, t] of host) {
     out[name] = np.array(Float32Array.from(t.data), { shape: [...t.shape] });
@@ -46,7 +48,8 @@ function hostToDevice(host: ReadonlyMap<string, F32Tensor>): TrainParams {
   return out;
 }
 
-async function deviceToHost(params: TrainParams): Promise<Map<string, F32Tensor>> {
+/** Device arrays to host tensors (does not consume them). */
+export async function deviceToHost(params: TrainParams): Promise<Map<string, F32Tensor>> {
   const out = new Map<string, F32Tensor>();
   for (const [name, p] of Object.entries(params)) {
     const shape = [...p.shape];
@@ -66,6 +69,8 @@ export class LlamaTrainer {
   #state: AdamWState;
   #step: number;
   readonly #losses: number[];
+  readonly #teacher: TrainParams;
+  readonly #teacherTables: ForwardTables;
 
   private constructor(
     config: TrainConfig,
@@ -74,6 +79,7 @@ export class LlamaTrainer {
     state: AdamWState,
     step: number,
     losses: number[],
+    teacher: LlamaWeights | undefined,
   ) {
     this.config = config;
     this.#source = source;
@@ -81,12 +87,28 @@ export class LlamaTrainer {
     this.#state = state;
     this.#step = step;
     this.#losses = losses;
-    this.#stepFn = makeTrainStep(config.model, config.optimizer);
+    const distill = config.distill;
+    if ((distill === undefined) !== (teacher === undefined)) {
+      throw new RangeError(
+        `Cannot build the trainer as teacher weights must come with config.distill: current value is ${
+          teacher === undefined ? "no teacher" : "no distill config"
+        }`,
+      );
+    }
+    this.#teacher = distill === undefined ? {} : toTrainParams(distill.teacher, teacher!);
+    this.#stepFn = makeTrainStep(
+      config.model,
+      config.optimizer,
+      config.gathered,
+      distill === undefined ? { kind: "full" } : { kind: "distill", ...distill },
+    );
     this.#tables = forwardTables(config.model, config.seq);
+    this.#teacherTables = forwardTables(distill?.teacher ?? config.model, config.seq);
   }
 
   /**
-   * Start a run from seeded initial weights (or `weights`, e.g. a distillation start).
+   * Start a run from seeded initial weights (or `weights`); `teacher` (HF layout) is required
+   * exactly when `config.distill` is set.
    *
    * @example
    * ```ts
@@ -97,13 +119,14 @@ export class LlamaTrainer {
     config: TrainConfigInput,
     source: BatchSource,
     weights?: LlamaWeights,
+    teacher?: LlamaWeights,
   ): LlamaTrainer {
     const parsed = TrainConfig.parse(config);
     const params = toTrainParams(
       parsed.model,
       weights ?? initTrainWeights(parsed.model, parsed.seed),
     );
-    return new LlamaTrainer(parsed, source, params, initAdamW(params), 0, []);
+    return new LlamaTrainer(parsed, source, params, initAdamW(params), 0, [], teacher);
   }
 
   /**
@@ -114,7 +137,11 @@ export class LlamaTrainer {
    * const trainer = LlamaTrainer.resume(await loadCheckpoint(dir), source);
    * ```
    */
-  static resume(checkpoint: Checkpoint, source: BatchSource): LlamaTrainer {
+  static resume(
+    checkpoint: Checkpoint,
+    source: BatchSource,
+    teacher?: LlamaWeights,
+  ): LlamaTrainer {
     const { state } = checkpoint;
     const params = toTrainParams(state.config.model, checkpoint.weights);
     const adam: AdamWState = {
@@ -122,7 +149,15 @@ export class LlamaTrainer {
       m: hostToDevice(checkpoint.m),
       v: hostToDevice(checkpoint.v),
     };
-    return new LlamaTrainer(state.config, source, params, adam, state.step, [...state.losses]);
+    return new LlamaTrainer(
+      state.config,
+      source,
+      params,
+      adam,
+      state.step,
+      [...state.losses],
+      teacher,
+    );
   }
 
   /** Steps taken so far. */
@@ -148,10 +183,10 @@ export class LlamaTrainer {
       this.#params,
       this.#state,
       np.array(new Float32Array([lr]), { shape: [] }),
-      np.array(batch.inputs, { shape: [b, t], dtype: np.int32 }),
-      np.array(batch.targets, { shape: [b, t], dtype: np.int32 }),
-      np.array(batch.weights, { shape: [b * t] }),
+      deviceBatch(batch, b, t, this.config.gathered),
       { cos: tables.cos.ref, sin: tables.sin.ref, rot: tables.rot.ref, causal: tables.causal.ref },
+      tree.ref(this.#teacher),
+      tree.ref(this.#teacherTables),
     );
     this.#params = params;
     this.#state = state;
@@ -209,7 +244,9 @@ export class LlamaTrainer {
   dispose(): void {
     tree.dispose(this.#params);
     tree.dispose(this.#state);
+    tree.dispose(this.#teacher);
     disposeTables(this.#tables);
+    disposeTables(this.#teacherTables);
     this.#stepFn.dispose();
   }
 }

@@ -13,6 +13,7 @@ import { factEvalItems, factExamples } from "./fact_examples.ts";
 import { generateWorld } from "./generate.ts";
 import { listEvalItems, listExamples } from "./lists.ts";
 import { shuffled } from "./names.ts";
+import { styleFiles } from "./styles.ts";
 import { DEFAULT_WORLD_SIZES, type World, type WorldSizes } from "./types.ts";
 
 /** Settings of {@link buildWorldData}. */
@@ -104,7 +105,7 @@ function jsonl(rows: readonly unknown[]): Uint8Array {
 
 /**
  * The files of a world folder: corpus.json (the ingest body), world.json (entities, facts,
- * groups), split.json, train.jsonl and eval/<kind>.jsonl.
+ * groups), split.json, train.jsonl, eval/<kind>.jsonl and styles/<style>/{train,eval}.jsonl.
  *
  * @example
  * ```ts
@@ -130,5 +131,6 @@ export function worldFiles(data: WorldData): FileSet {
   for (const [kind, items] of Object.entries(data.evaluation)) {
     files.set(`eval/${kind}.jsonl`, jsonl(items));
   }
+  for (const [path, bytes] of styleFiles(data)) files.set(path, bytes); // LoRA style datasets
   return files;
 }
