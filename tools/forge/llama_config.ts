@@ -6,24 +6,17 @@
  */
 import { z } from "zod";
 import { ModelConfigError } from "./errors.ts";
+import { LORA_MODULES, LoraModule } from "../../shared/lora.ts";
 
 const positiveInt = z.number().int().positive();
 const tokenId = z.number().int().nonnegative();
 
-/** Projection modules that can carry LoRA slot inputs (PEFT short names). */
-export const LORA_TARGET_MODULES = [
-  "q_proj",
-  "k_proj",
-  "v_proj",
-  "o_proj",
-  "gate_proj",
-  "up_proj",
-  "down_proj",
-] as const;
+/** Projection modules that can carry LoRA slot inputs (shared with the engine). */
+export const LORA_TARGET_MODULES = LORA_MODULES;
 /** A projection module that can carry LoRA slot inputs. */
-export const LoraTargetModule = z.enum(LORA_TARGET_MODULES);
+export const LoraTargetModule = LoraModule;
 /** A projection module that can carry LoRA slot inputs. */
-export type LoraTargetModule = z.infer<typeof LoraTargetModule>;
+export type LoraTargetModule = LoraModule;
 
 /**
  * LoRA slot inputs of a forged base model (a Verity extension of config.json): the graph takes

@@ -10,21 +10,9 @@
 import { z } from "zod";
 import { ModelMismatchError } from "../errors.ts";
 import type { DecoderConfig } from "../model_config.ts";
+import { LORA_MODULES, LoraModule } from "../../../shared/lora.ts";
 
-/** Projection modules that can carry LoRA (PEFT short names). */
-export const LORA_MODULES = [
-  "q_proj",
-  "k_proj",
-  "v_proj",
-  "o_proj",
-  "gate_proj",
-  "up_proj",
-  "down_proj",
-] as const;
-/** A projection module that can carry LoRA. */
-export const LoraModule = z.enum(LORA_MODULES);
-/** A projection module that can carry LoRA. */
-export type LoraModule = z.infer<typeof LoraModule>;
+export { LORA_MODULES, LoraModule };
 
 /** The config.json fields LoRA needs beyond {@link DecoderConfig}. */
 const LoraConfigFields = z.looseObject({
