@@ -39,7 +39,8 @@ import {
   scoreTokenIds,
 } from "./requests.ts";
 import { createTextCodec } from "./tokenizer.ts";
-import { useWebGpuAdapter } from "./ort.ts";
+import { useWebGpuAdapter, webGpuDevice } from "./ort.ts";
+import { DeviceLossGuard } from "./device_loss.ts";
 import { checkDraftCompatible } from "./speculative/draft_check.ts";
 import { SpeculativeRunner } from "./speculative/spec_runner.ts";
 import type { AdapterSource } from "../adapters/source.ts";
@@ -129,6 +130,9 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
     await draftDecoder?.release();
     throw err;
   }
+  // Only now that a WebGPU session exists does onnxruntime hand out its device (not a new one).
+  const deviceLoss = new DeviceLossGuard();
+  if (choice.ep === "webgpu") deviceLoss.watch(await webGpuDevice());
   const runnerOptions = { maxBatch: init.maxBatch, padTokenId, lora: lora.binding };
   // Without a draft the plain runner serves every row, unchanged.
   const speculative = draftDecoder === undefined
@@ -148,9 +152,11 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
   let disposed = false;
   const live = () => {
     if (disposed) throw new EngineStateError("Cannot run as the engine was disposed");
+    deviceLoss.check();
   };
 
-  const submitAll = (rows: GenerationRow[]) => rows.forEach((r) => runner.submit(r));
+  const submitAll = (rows: GenerationRow[]) =>
+    rows.forEach((r) => runner.submit(deviceLoss.track(r)));
 
   /** Rows for the n choices of a chat request. */
   function chatRows(
@@ -333,7 +339,8 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
     async dispose(): Promise<void> {
       if (disposed) return;
       disposed = true;
-      await runner.idle();
+      // A forward pass on a lost device may never return: do not wait for it.
+      if (deviceLoss.error === undefined) await runner.idle();
       lora.dispose();
       await decoder.release();
       await draftDecoder?.release();

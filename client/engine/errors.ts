@@ -73,6 +73,17 @@ export class AdapterError extends Error {
   }
 }
 
+/**
+ * The WebGPU device onnxruntime runs on was lost (GPU process crash, driver reset, `destroy()`).
+ * The engine cannot run again: requests fail with this at once; load a fresh engine.
+ */
+export class DeviceLostError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DeviceLostError";
+  }
+}
+
 /** Constructors by name, used to rebuild errors after structured cloning. */
 export const ENGINE_ERRORS: Readonly<Record<string, new (message: string) => Error>> = {
   ModelLoadError,
@@ -83,6 +94,7 @@ export const ENGINE_ERRORS: Readonly<Record<string, new (message: string) => Err
   GenerationAbortedError,
   EngineStateError,
   AdapterError,
+  DeviceLostError,
   TypeError,
   RangeError,
   Error,

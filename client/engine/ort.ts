@@ -49,6 +49,20 @@ export function useWebGpuAdapter(adapter: unknown): void {
   if (adapter !== undefined && env.adapter === undefined) env.adapter = adapter;
 }
 
+/** What Verity uses of onnxruntime's `GPUDevice`: its loss promise and `destroy()`. */
+export interface WebGpuDevice {
+  readonly lost: Promise<{ readonly reason: string; readonly message: string }>;
+  destroy(): void;
+}
+
+/**
+ * The `GPUDevice` onnxruntime's WebGPU backend runs on. Call only after a WebGPU session was
+ * created: before that, reading `env.webgpu.device` makes onnxruntime create a new device.
+ */
+export async function webGpuDevice(): Promise<WebGpuDevice> {
+  return (await ort.env.webgpu.device) as unknown as WebGpuDevice;
+}
+
 /** The onnxruntime-web version string. */
 export function ortVersion(): string {
   return ort.env.versions.web ?? "unknown";

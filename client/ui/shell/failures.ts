@@ -72,14 +72,16 @@ export function explainFailure(
       ],
     };
   }
-  if (DEVICE_LOST.test(err.message)) {
+  // The engine names a loss DeviceLostError; the pattern catches losses reported otherwise.
+  if (err.name === "DeviceLostError" || DEVICE_LOST.test(err.message)) {
     return {
       kind: "device-lost",
-      title: "The WebGPU device was lost (driver reset or GPU busy).",
+      title:
+        "The WebGPU device was lost (GPU crash, driver reset or GPU busy): restart the engine on a new device, or continue on the CPU.",
       detail,
       actions: [
         { action: "restart-webgpu", label: "Restart on WebGPU" },
-        { action: "restart-wasm", label: "Restart on wasm (CPU)" },
+        { action: "restart-wasm", label: "Continue on wasm (CPU)" },
       ],
     };
   }
