@@ -8,17 +8,17 @@
  */
 import assert from "node:assert/strict";
 import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
-import { acceptanceRate, meanGamma } from "../../client/ui/chat/answer.ts";
-import { chatHistory } from "../../client/ui/chat/history.ts";
-import { ConversationDb } from "../../client/ui/conversations/conversation_db.ts";
-import { catalogFromManifest, folderOfFile } from "../../client/ui/models/catalog.ts";
-import { groupCachedFiles } from "../../client/ui/models/models_panel.ts";
-import { explainFailure } from "../../client/ui/shell/failures.ts";
-import { initialLoadRequest } from "../../client/ui/shell/load_settings.ts";
-import { cacheKeyOf, parseBuildManifest, swStrategy } from "../../client/ui/sw/sw_routes.ts";
-import type { EngineStats } from "../../client/engine/api.ts";
-import { startServer } from "../../functions/main.ts";
-import { buildClient, precachePaths } from "../../tools/build.ts";
+import { acceptanceRate, meanGamma } from "../../../client/ui/chat/answer.ts";
+import { chatHistory } from "../../../client/ui/chat/history.ts";
+import { ConversationDb } from "../../../client/ui/conversations/conversation_db.ts";
+import { catalogFromManifest, folderOfFile } from "../../../client/ui/models/catalog.ts";
+import { groupCachedFiles } from "../../../client/ui/models/models_panel.ts";
+import { explainFailure } from "../../../client/ui/shell/failures.ts";
+import { initialLoadRequest } from "../../../client/ui/shell/load_settings.ts";
+import { cacheKeyOf, parseBuildManifest, swStrategy } from "../../../client/ui/sw/sw_routes.ts";
+import type { EngineStats } from "../../../client/engine/api.ts";
+import { startServer } from "../../../functions/main.ts";
+import { buildClient, precachePaths } from "../../../tools/build.ts";
 
 function openDb(): ConversationDb {
   let clock = 1000;
