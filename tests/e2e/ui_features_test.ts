@@ -166,6 +166,28 @@ Deno.test({
           );
           assert.ok(id !== null);
           await page.selectOption("#adapter-select", id);
+          // The choice is written to IndexedDB asynchronously: reload only once it is stored.
+          await page.waitForFunction(
+            (v) =>
+              new Promise<boolean>((resolve) => {
+                const open = indexedDB.open("verity-conversations");
+                open.onerror = () => resolve(false);
+                open.onsuccess = () => {
+                  const db = open.result;
+                  const all = db.transaction("conversations").objectStore("conversations").getAll();
+                  all.onerror = () => (db.close(), resolve(false));
+                  all.onsuccess = () => {
+                    db.close();
+                    resolve(
+                      (all.result as { settings?: { adapter?: string } }[]).some((c) =>
+                        c.settings?.adapter === v
+                      ),
+                    );
+                  };
+                };
+              }),
+            id,
+          );
           await page.reload();
           assert.ok((await loaded(page)).ok);
           await page.waitForFunction(
