@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { BENCH_PROMPTS } from "./prompts.ts";
 import type { Engine, GenerateRequest } from "../client/engine/api.ts";
 import { createEngine, type EngineDeps } from "../client/engine/engine.ts";
 import { configureOrt, ortVersion } from "../client/engine/ort.ts";
@@ -32,17 +33,6 @@ import { loraAcceptance } from "./lora_acceptance.ts";
 import { loraFixture } from "../tools/forge/lora_fixtures.ts";
 import { loraAdapterFiles } from "../tools/forge/lora_adapter.ts";
 import { type BenchResult, type BenchSuite, cpuName } from "./result.ts";
-
-const PROMPTS = [
-  "The river",
-  "Once upon a time there was a small town",
-  "Numbers: 1 2 3 4 5 6 7",
-  "A much longer prompt about the old mill and the river that runs past it",
-  "Hello",
-  "Why is the sky blue?",
-  "The old mill",
-  "Tell me a story about a fox",
-];
 
 interface Timed {
   /** Generated tokens and wall time of the whole generate() call (prefill included). */
@@ -63,7 +53,7 @@ const add = (a: Timed, b: Timed): Timed => ({
 });
 
 function requests(maxTokens: number, adapters: boolean): GenerateRequest[] {
-  return PROMPTS.slice(0, BENCH_ADAPTERS).map((prompt, i) => ({
+  return BENCH_PROMPTS.slice(0, BENCH_ADAPTERS).map((prompt, i) => ({
     id: `r${i}`,
     prompt,
     max_tokens: maxTokens,

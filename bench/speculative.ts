@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { BENCH_PROMPTS } from "./prompts.ts";
 import type { Engine, EngineStats, GenerateRequest } from "../client/engine/api.ts";
 import { createEngine } from "../client/engine/engine.ts";
 import type { ModelSource } from "../client/engine/loader/load_folder.ts";
@@ -30,17 +31,6 @@ const GAMMA = 4;
 const BATCHES = [1, 4, 8] as const;
 /** Decoding time spent before measuring (quick, full), so V8 has tiered the wasm kernels up. */
 const WARM_UP_MS = { quick: 4000, full: 15000 } as const;
-
-const PROMPTS = [
-  "The river",
-  "Once upon a time there was a small town",
-  "Numbers: 1 2 3 4 5 6 7",
-  "A much longer prompt about the old mill and the river that runs past it",
-  "Hello",
-  "Why is the sky blue?",
-  "The old mill",
-  "Tell me a story about a fox",
-];
 
 interface DraftSpec {
   readonly name: string;
@@ -83,7 +73,7 @@ const DRAFTS: readonly DraftSpec[] = [
 ];
 
 function requests(batch: number, maxTokens: number, speculative?: SpeculativeRequest) {
-  return PROMPTS.slice(0, batch).map((prompt, i): GenerateRequest => ({
+  return BENCH_PROMPTS.slice(0, batch).map((prompt, i): GenerateRequest => ({
     id: `row${i}`,
     prompt,
     max_tokens: maxTokens,
