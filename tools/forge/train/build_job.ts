@@ -98,7 +98,12 @@ async function source(spec: JobSpec): Promise<BatchSource> {
   const examples = lines.filter((l) => l.length > 0).map((l) =>
     TrainingExample.parse(JSON.parse(l))
   );
-  return new BatchSource(tokenizeExamples(tokenizer, examples), spec.batch, spec.seq, spec.seed);
+  return new BatchSource(
+    tokenizeExamples(tokenizer, examples, spec.seq),
+    spec.batch,
+    spec.seq,
+    spec.seed,
+  );
 }
 
 /** Build (or resume) the job's trainer with `steps` total steps. */

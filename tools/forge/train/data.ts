@@ -21,31 +21,57 @@ export interface TokenStream {
   readonly tokens: Int32Array;
   /** 1 where the token is a training target. // [length] */
   readonly mask: Uint8Array;
+  /** Examples left out because they are longer than a row (aligned streams only). */
+  readonly dropped?: number;
 }
 
 /**
- * Tokenize and concatenate examples in the given order.
+ * Tokenize and concatenate examples in the given order. With `align` (the row length T of a
+ * {@link BatchSource}), padding tokens (id `pad`, never trained) are inserted so that no
+ * example crosses a multiple of `align`: every row then holds whole examples, so an answer is
+ * never trained without the prompt or evidence it depends on. Examples longer than `align`
+ * are left out and counted in `dropped`.
  *
  * @example
  * ```ts
- * const stream = tokenizeExamples(tokenizer, data.train);
+ * const stream = tokenizeExamples(tokenizer, data.train, 128);
  * ```
  */
 export function tokenizeExamples(
   encoder: TokenEncoder,
   examples: readonly TrainingExample[],
+  align?: number,
+  pad = 0,
 ): TokenStream {
   const tokens: number[] = [];
   const mask: number[] = [];
+  let dropped = 0;
   for (const example of examples) {
+    const ids: number[] = [];
+    const bits: number[] = [];
     for (const segment of example.segments) {
       for (const id of encoder.encode(segment.text).ids) {
-        tokens.push(id);
-        mask.push(segment.loss ? 1 : 0);
+        ids.push(id);
+        bits.push(segment.loss ? 1 : 0);
       }
     }
+    if (align !== undefined) {
+      if (ids.length > align) {
+        dropped++;
+        continue;
+      }
+      const used = tokens.length % align;
+      if (used + ids.length > align) {
+        for (let i = used; i < align; i++) {
+          tokens.push(pad);
+          mask.push(0);
+        }
+      }
+    }
+    tokens.push(...ids);
+    mask.push(...bits);
   }
-  return { tokens: Int32Array.from(tokens), mask: Uint8Array.from(mask) };
+  return { tokens: Int32Array.from(tokens), mask: Uint8Array.from(mask), dropped };
 }
 
 /** One batch on the host. */

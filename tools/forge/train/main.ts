@@ -67,7 +67,7 @@ export async function runTraining(
   );
   const vocabSize = Object.keys(tokenizerJson.model.vocab).length;
   const examples = await readExamples(`${args.world}/train.jsonl`);
-  const stream = tokenizeExamples(tokenizer, examples);
+  const stream = tokenizeExamples(tokenizer, examples, args.seq);
   const model = presetConfig(args.preset, vocabSize, Math.max(512, args.seq));
   const source = new BatchSource(stream, args.batch, args.seq, args.seed);
   const checkpointDir = `${args.out}/checkpoint`;

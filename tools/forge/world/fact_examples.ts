@@ -52,7 +52,7 @@ function describe(world: World, fact: Fact): { name: string; doc: string } {
  * Training examples built from facts: every fact of a `seen` subject as chat QA (two
  * phrasings), `Q: A:` QA, an opinionated prompt and a `[No Retrieval]` Self-RAG answer;
  * every fact of a `retrieval_train` subject only as Self-RAG with its document as evidence
- * (`[Relevant]`) and with another document (`[Irrelevant]`).
+ * (`[Relevant]`, both training phrasings) and with another document (`[Irrelevant]`).
  *
  * @example
  * ```ts
@@ -95,7 +95,12 @@ export function factExamples(
       const own = docs.get(doc)!;
       // Distractors come from training-side entities only, so no corpus-only fact is shown.
       const other = pick(rng, distractors.filter((d) => d.id !== doc));
-      out.push(selfRagRetrieval(question, own, `[Relevant]${answer}[Fully supported][Utility:5]`));
+      // Both training phrasings with the evidence: copying from a passage is the skill that
+      // corpus-only questions need.
+      for (let p = 0; p < TRAIN_PHRASINGS; p++) {
+        const asked = fill(t.questions[p]!, name);
+        out.push(selfRagRetrieval(asked, own, `[Relevant]${answer}[Fully supported][Utility:5]`));
+      }
       out.push(
         selfRagRetrieval(
           question,

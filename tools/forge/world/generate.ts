@@ -59,8 +59,8 @@ const CURRENCY_WORDS = ["crown", "mark", "florin", "shell", "talent", "ducat"] a
 
 /** Share of entities in each group: closed-book training, evidence-only training, corpus only. */
 export const GROUP_SHARES: Readonly<Record<EntityGroup, number>> = {
-  seen: 0.55,
-  retrieval_train: 0.15,
+  seen: 0.5,
+  retrieval_train: 0.2,
   corpus_only: 0.3,
 };
 

@@ -59,3 +59,36 @@ Deno.test("BatchSource refuses a stream shorter than one batch", () => {
     /Cannot serve batches as the stream must hold at least 4 rows of 10 tokens: current value is 2/,
   );
 });
+
+Deno.test("tokenizeExamples() with align keeps every example inside one row and drops longer ones", () => {
+  const examples = [
+    chatExample("qa", "Hi?", "Yo."),
+    chatExample("qa", "What is the capital of Dousistan?", "The capital of Dousistan is Dramouth."),
+    chatExample("qa", "x".repeat(200), "too long"),
+    chatExample("qa", "Why?", "Because."),
+  ];
+  const plain = tokenizeExamples(charEncoder, examples);
+  const row = 160;
+  const aligned = tokenizeExamples(charEncoder, examples, row);
+  assert.equal(aligned.dropped, 1);
+  // Every example starts with "<|im_start|>user"; none may start so late that it crosses a row end.
+  const text = String.fromCharCode(...aligned.tokens);
+  const starts = [...text.matchAll(/<\|im_start\|>user/g)].map((m) => m.index!);
+  assert.equal(starts.length, 3);
+  const ends = [...starts.slice(1), aligned.tokens.length];
+  starts.forEach((s, i) => {
+    const lastToken = ends[i]! - 1 - countTrailingPad(aligned.tokens, ends[i]!);
+    assert.equal(Math.floor(s / row), Math.floor(lastToken / row), `example ${i} crosses a row`);
+  });
+  // Padding is never trained, and the trained tokens are those of the kept examples.
+  const trained = (s: { mask: Uint8Array }) => s.mask.reduce((a, b) => a + b, 0);
+  const longTrained = "too long<|im_end|>".length;
+  assert.equal(trained(aligned), trained(plain) - longTrained);
+});
+
+/** Padding tokens (id 0) right before `end`. */
+function countTrailingPad(tokens: Int32Array, end: number): number {
+  let n = 0;
+  while (end - 1 - n >= 0 && tokens[end - 1 - n] === 0) n++;
+  return n;
+}
