@@ -66,8 +66,13 @@ export const DEFAULT_LIMITS: Limits = {
   rateLimitBurst: 60,
 };
 
-/** Path of the corpus seeded by `deno task start` unless VERITY_SEED_CORPUS=0. */
-export const DEFAULT_SEED_CORPUS_PATH = "functions/seed_corpus.json";
+/**
+ * Path of the corpus seeded by `deno task start` unless VERITY_SEED_CORPUS=0: the tiny
+ * world's documents, which the trained world models answer about (relative to the project
+ * root; main.ts passes the absolute path). functions/seed_corpus.json stays for the tests
+ * and judged retrieval queries that pin it.
+ */
+export const DEFAULT_SEED_CORPUS_PATH = "models/world/corpus.json";
 
 /** A setting that cannot be parsed. */
 export class SettingsError extends Error {

@@ -5,7 +5,12 @@
  * @module
  */
 import { createApp, systemClock } from "./app.ts";
-import { appSettingsFromEnv, type Env, serverSettingsFromEnv } from "./config.ts";
+import {
+  appSettingsFromEnv,
+  DEFAULT_SEED_CORPUS_PATH,
+  type Env,
+  serverSettingsFromEnv,
+} from "./config.ts";
 import { seedStore } from "./seed.ts";
 import { memoryRateLimitStore } from "./security/rate_limit.ts";
 import { clientMounts, staticHandler, withIsolationHeaders } from "./static.ts";
@@ -45,8 +50,9 @@ export function projectRoot(): string {
 }
 
 /**
- * Start the server: open (and migrate) the database, seed the bundled corpus unless
- * VERITY_SEED_CORPUS=0, and serve the API and the client.
+ * Start the server: open (and migrate) the database, seed the bundled corpus (the tiny world's
+ * models/world/corpus.json, or VERITY_SEED_CORPUS_PATH) unless VERITY_SEED_CORPUS=0, and
+ * serve the API and the client.
  *
  * @example
  * ```ts
@@ -60,7 +66,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const log = options.log ?? ((line: string) => console.log(line));
   const root = projectRoot();
   const server = serverSettingsFromEnv(env, {
-    seedCorpusPath: `${root}/functions/seed_corpus.json`,
+    seedCorpusPath: `${root}/${DEFAULT_SEED_CORPUS_PATH}`,
   });
   const { settings, warnings } = appSettingsFromEnv(env);
   for (const warning of warnings) log(`warning: ${warning}`);

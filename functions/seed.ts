@@ -9,6 +9,8 @@ import type { DocumentStore } from "./store/document_store.ts";
 
 /** Meta key holding the SHA-256 of the last seeded corpus file. */
 export const SEED_HASH_KEY = "seed_corpus_sha256";
+/** Meta key holding the document ids (a JSON array) the last seed wrote. */
+export const SEED_IDS_KEY = "seed_corpus_ids";
 
 /** A seed corpus file that cannot be read or parsed. */
 export class SeedCorpusError extends Error {
@@ -51,13 +53,26 @@ export function parseSeedCorpus(text: string, path: string): DocumentInput[] {
   return parsed.data;
 }
 
+/** The ids a previous seed recorded (none for a store seeded before ids were recorded). */
+async function previousSeedIds(store: DocumentStore): Promise<string[]> {
+  const raw = await store.getMeta(SEED_IDS_KEY);
+  if (raw === undefined) return [];
+  try {
+    return z.array(z.string()).parse(JSON.parse(raw));
+  } catch {
+    return []; // a damaged record: keep the documents rather than guess
+  }
+}
+
 /**
  * Seed `store` from the corpus file at `path` unless the same file (by SHA-256) was seeded
- * before; documents are written in transactions of 1,000. Returns the number written.
+ * before; documents are written in transactions of 1,000. A different corpus replaces the
+ * previous seed: documents the previous seed wrote that the new corpus lacks are deleted
+ * (documents added through the API under other ids stay). Returns the number written.
  *
  * @example
  * ```ts
- * await seedStore(store, "functions/seed_corpus.json", Date.now());
+ * await seedStore(store, "models/world/corpus.json", Date.now());
  * ```
  */
 export async function seedStore(
@@ -74,9 +89,12 @@ export async function seedStore(
   const hash = await sha256Hex(text);
   if ((await store.getMeta(SEED_HASH_KEY)) === hash) return 0;
   const documents = parseSeedCorpus(text, path);
+  const ids = new Set(documents.map((d) => d.id));
+  for (const id of await previousSeedIds(store)) if (!ids.has(id)) await store.delete(id);
   for (let i = 0; i < documents.length; i += 1000) {
     await store.upsertMany(documents.slice(i, i + 1000), nowMs);
   }
+  await store.setMeta(SEED_IDS_KEY, JSON.stringify([...ids]));
   await store.setMeta(SEED_HASH_KEY, hash);
   return documents.length;
 }

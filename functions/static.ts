@@ -4,11 +4,14 @@
  * service worker, from the bundle folder, so its scope is the whole origin), `/models/*` from
  * models, `/ort/*` from node_modules/onnxruntime-web/dist. Paths are confined to their folder.
  * `/models/manifest.json`, when no such file exists, is the union of the manifests one folder
- * down (models/fixtures/manifest.json, models/fixtures/lora_manifest.json, ...) with their
- * paths prefixed by the folder.
+ * down (models/fixtures/manifest.json, models/fixtures/lora_manifest.json,
+ * models/world/manifest.json, ...) with their names and paths prefixed by the folder
+ * (models_manifest.ts): the bundled models, each target's paired draft, and the bundled
+ * adapters with the model that serves them.
  *
  * @module
  */
+import { mergeModelManifests } from "./models_manifest.ts";
 
 /** Content types by file extension (wasm and mjs need exact types for browsers to load them). */
 export const MIME_TYPES: Readonly<Record<string, string>> = {
@@ -160,33 +163,34 @@ async function pageResponse(dir: string, head: boolean): Promise<Response | unde
   return new Response(head ? null : body, { headers });
 }
 
-/** The manifests of the folders directly under `dir`, merged, with paths made relative to `dir`. */
+/**
+ * The manifests of the folders directly under `dir`, merged by {@link mergeModelManifests}
+ * (models and adapters, paths made relative to `dir`).
+ */
 async function mergedManifest(dir: string, head: boolean): Promise<Response | undefined> {
-  const models: unknown[] = [];
+  const folders: [string, unknown[]][] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
       if (!entry.isDirectory) continue;
+      const names: string[] = [];
       for await (const file of Deno.readDir(`${dir}/${entry.name}`)) {
         // manifest.json, and named ones such as lora_manifest.json, one folder down.
-        if (!file.isFile || !file.name.endsWith("manifest.json")) continue;
-        let parsed: { models?: unknown };
+        if (file.isFile && file.name.endsWith("manifest.json")) names.push(file.name);
+      }
+      const manifests: unknown[] = [];
+      for (const name of names.sort()) {
         try {
-          parsed = JSON.parse(await Deno.readTextFile(`${dir}/${entry.name}/${file.name}`));
+          manifests.push(JSON.parse(await Deno.readTextFile(`${dir}/${entry.name}/${name}`)));
         } catch {
           continue; // an unreadable manifest is left out
         }
-        if (!Array.isArray(parsed.models)) continue;
-        for (const m of parsed.models) {
-          if (typeof m !== "object" || m === null) continue;
-          const { path } = m as { path?: unknown };
-          if (typeof path === "string") models.push({ ...m, path: `${entry.name}/${path}` });
-        }
       }
+      folders.push([entry.name, manifests]);
     }
   } catch {
     return undefined;
   }
-  const body = JSON.stringify({ version: 1, models });
+  const body = JSON.stringify(mergeModelManifests(folders));
   const headers = {
     "Content-Type": MIME_TYPES.json as string,
     "Content-Length": String(new TextEncoder().encode(body).byteLength),

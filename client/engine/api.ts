@@ -164,6 +164,11 @@ export const EngineInfo = z.object({
   maxBatch: z.number().int(),
   /** The draft model of speculative decoding, when one is loaded. */
   draft: z.string().optional(),
+  /**
+   * What the model offers for Quiet-STaR thinking: the thought markers in its tokenizer, and a
+   * trained mixing head declared in config.json (`quiet_star.mixing_head`). Absent: not reported.
+   */
+  thinking: z.object({ markers: z.boolean(), mixing_head: z.boolean() }).optional(),
 });
 /** What the engine runs on. */
 export type EngineInfo = z.infer<typeof EngineInfo>;

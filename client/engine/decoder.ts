@@ -53,6 +53,8 @@ export interface StepOutput {
   readonly logits: Float32Array;
   /** Present cache; GPU tensors under WebGPU — dispose with {@link disposeKv}. */
   readonly present: KvTensors;
+  /** [batch, seq] the Quiet-STaR mixing head's w, when the graph has `mixing_weight`. */
+  readonly mixingWeight?: Float32Array | undefined;
 }
 
 /** A loaded decoder. */
@@ -65,6 +67,8 @@ export interface Decoder {
   readonly usesPositionIds: boolean;
   /** The LoRA slot inputs of the graph, when it has them. */
   readonly lora: LoraSpec | undefined;
+  /** True when the graph has the Quiet-STaR `mixing_weight` output [batch, seq, 1]. */
+  readonly hasMixingWeight?: boolean;
   /** Run one forward pass. */
   step(input: StepInput): Promise<StepOutput>;
   /** An empty cache for a batch. */
@@ -219,6 +223,7 @@ export async function createDecoder(
     vocabSize: config.vocab_size,
     usesPositionIds,
     lora,
+    hasMixingWeight: session.outputNames.includes("mixing_weight"),
     emptyKv,
     async step(input: StepInput): Promise<StepOutput> {
       const { batch, seq, past } = input;
@@ -251,7 +256,8 @@ export async function createDecoder(
       const tensors = presentNames.map((n) => out[n] as ort.Tensor);
       const gpu = tensors.some((t) => t.location === "gpu-buffer");
       if (gpu) liveGpu += tensors.length;
-      return { logits, present: { tensors, batch, length: past.length + seq, gpu } };
+      const mixingWeight = out.mixing_weight?.data as Float32Array | undefined; // [batch, seq, 1]
+      return { logits, present: { tensors, batch, length: past.length + seq, gpu }, mixingWeight };
     },
     release: () => session.release(),
   };

@@ -45,6 +45,7 @@ import { checkDraftCompatible } from "./speculative/draft_check.ts";
 import { SpeculativeRunner } from "./speculative/spec_runner.ts";
 import type { AdapterSource } from "../adapters/source.ts";
 import { createLoraServing, type LoraServing } from "./lora/lora_serving.ts";
+import { END_OF_THOUGHT, hasMixingHead, START_OF_THOUGHT } from "./thinking/options.ts";
 
 /** Injected dependencies of {@link createEngine}. */
 export interface EngineDeps {
@@ -147,6 +148,7 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
     eosTokenIds: eos,
     hasDraft: draftDecoder !== undefined,
     adapterUnavailable: lora.unavailable,
+    mixingHead: hasMixingHead(config, decoder),
   };
   const name = modelName(init);
   let disposed = false;
@@ -302,6 +304,11 @@ export async function createEngine(input: EngineInitInput, deps: EngineDeps = {}
         vocabSize: ctx.vocabSize,
         maxBatch: init.maxBatch,
         ...(init.draft !== undefined ? { draft: sourceName(init.draft) } : {}),
+        thinking: {
+          markers: codec.tokenId(START_OF_THOUGHT) !== undefined &&
+            codec.tokenId(END_OF_THOUGHT) !== undefined,
+          mixing_head: ctx.mixingHead === true,
+        },
       });
     },
     stats(): Promise<EngineStats> {

@@ -32,6 +32,8 @@ export interface RowContext {
    * undefined when they may.
    */
   readonly adapterUnavailable?: string | undefined;
+  /** True when the model declares and outputs a Quiet-STaR mixing head (`w: "head"`). */
+  readonly mixingHead?: boolean;
 }
 
 /**
@@ -147,7 +149,7 @@ export function buildRow(
   const speculative = speculativeOptions(ctx, sampling);
   const adapter = requestAdapter(ctx, sampling);
   const thinking = sampling.thinking === undefined ? undefined : resolveThinking(
-    { codec: ctx.codec, hasDraft: ctx.hasDraft, adapter },
+    { codec: ctx.codec, hasDraft: ctx.hasDraft, adapter, mixingHead: ctx.mixingHead },
     parseRequest(ThinkingRequest, sampling.thinking, "thinking"),
   );
   const room = ctx.contextLength - ids.length;

@@ -40,7 +40,10 @@ export async function openPage(
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.goto(`${origin}/?${new URLSearchParams(params)}`);
+  // The page's default is the trained world model; these tests pin the fixture unless they
+  // name another model.
+  const query = new URLSearchParams({ model: "/models/fixtures/target", ...params });
+  await page.goto(`${origin}/?${query}`);
   return { page, problems };
 }
 

@@ -253,6 +253,15 @@ Deno.test({
             cove: "factor_revise",
             speculative: { enabled: true, gamma: 3 },
             bestOfN: { enabled: false, n: 4, selection: "vote", verifier: "arithmetic" },
+            thinking: {
+              enabled: false,
+              k: 2,
+              t: 8,
+              w: "fixed",
+              fixedW: 0.5,
+              entropyThreshold: 1,
+              maxW: 0.5,
+            },
           };
           assert.deepEqual(changes?.at(-1), last);
           const request = await page.evaluate(async (s) => {

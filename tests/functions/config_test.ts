@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   appSettingsFromEnv,
   DEFAULT_LIMITS,
+  DEFAULT_SEED_CORPUS_PATH,
   parseCorsOrigins,
   serverSettingsFromEnv,
   SettingsError,
@@ -27,6 +28,16 @@ Deno.test("serverSettingsFromEnv() applies the documented defaults", () => {
     false,
     "corpus.json",
   ]);
+});
+
+Deno.test("serverSettingsFromEnv() seeds the tiny world's corpus unless told otherwise", () => {
+  assert.equal(DEFAULT_SEED_CORPUS_PATH, "models/world/corpus.json");
+  assert.equal(serverSettingsFromEnv({}).seedCorpusPath, "models/world/corpus.json");
+  assert.equal(
+    serverSettingsFromEnv({ VERITY_SEED_CORPUS_PATH: "functions/seed_corpus.json" })
+      .seedCorpusPath,
+    "functions/seed_corpus.json",
+  );
 });
 
 Deno.test("serverSettingsFromEnv() refuses a bad PORT with a clear message", () => {

@@ -64,8 +64,14 @@ Deno.test("startServer() serves the API and the client with isolation headers an
   await Deno.remove(dir, { recursive: true });
 });
 
+/** The corpus the retrieval tests and judged queries pin (the default is the world's). */
+const SEED_CORPUS = decodeURIComponent(
+  new URL("../../functions/seed_corpus.json", import.meta.url).pathname,
+);
+
 Deno.test("startServer() seeds the corpus into a file that survives a restart unchanged", async () => {
   const dir = await Deno.makeTempDir();
+  const env = { VERITY_ADMIN_KEY: KEY, VERITY_SEED_CORPUS_PATH: SEED_CORPUS };
   const ask = async (url: string) => {
     const res = await fetch(`${url}/v1/retrieve`, {
       method: "POST",
@@ -75,7 +81,7 @@ Deno.test("startServer() seeds the corpus into a file that survives a restart un
     return await res.json();
   };
   let before: unknown;
-  await withServer(dir, { VERITY_ADMIN_KEY: KEY }, async (url) => {
+  await withServer(dir, env, async (url) => {
     const added = await fetch(`${url}/v1/documents`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` },
@@ -86,7 +92,7 @@ Deno.test("startServer() seeds the corpus into a file that survives a restart un
     before = await ask(url);
   });
   assert.ok((await Deno.stat(`${dir}/${DATABASE_FILE}`)).isFile);
-  await withServer(dir, { VERITY_ADMIN_KEY: KEY }, async (url) => {
+  await withServer(dir, env, async (url) => {
     const after = await ask(url);
     assert.deepEqual(after, before);
     const passages = (after as { passages: { doc_id: string }[] }).passages;
@@ -94,4 +100,40 @@ Deno.test("startServer() seeds the corpus into a file that survives a restart un
     assert.equal((await fetch(`${url}/v1/documents/extra`)).status, 200);
   });
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("startServer() seeds the tiny world's corpus by default and retrieves from it", async () => {
+  const dir = await Deno.makeTempDir();
+  const corpusPath = decodeURIComponent(
+    new URL("../../models/world/corpus.json", import.meta.url).pathname,
+  );
+  const corpus = JSON.parse(await Deno.readTextFile(corpusPath)) as {
+    documents: { id: string; title: string; metadata?: { kind?: string } }[];
+  };
+  const country = corpus.documents.find((d) => d.metadata?.kind === "country")!;
+  const lines: string[] = [];
+  const server = await startServer({
+    port: 0,
+    hostname: "127.0.0.1",
+    env: { VERITY_DATA_DIR: dir, VERITY_STATE_SECRET: "x".repeat(32) },
+    log: (line) => lines.push(line),
+  });
+  try {
+    assert.equal(await server.store.count(), corpus.documents.length);
+    assert.ok(
+      lines.includes(`seeded ${corpus.documents.length} documents from ${corpusPath}`),
+      lines.join("\n"),
+    );
+    assert.equal(await server.store.get("ilsa-corrow"), undefined); // not the old seed corpus
+    const res = await fetch(`${server.url}/v1/retrieve`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `capital of ${country.title}`, k: 5 }),
+    });
+    const { passages } = await res.json() as { passages: { doc_id: string }[] };
+    assert.ok(passages.some((p) => p.doc_id === country.id), JSON.stringify(passages));
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

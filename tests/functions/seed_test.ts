@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { DEFAULT_SEED_CORPUS_PATH } from "../../functions/config.ts";
 import {
   parseSeedCorpus,
   SEED_HASH_KEY,
+  SEED_IDS_KEY,
   SeedCorpusError,
   seedStore,
 } from "../../functions/seed.ts";
@@ -34,4 +36,51 @@ Deno.test("parseSeedCorpus() refuses invalid JSON, bad documents and repeated id
     () => parseSeedCorpus('{"documents":[{"id":"a","text":"x"},{"id":"a","text":"y"}]}', "f"),
     /ids must be distinct/,
   );
+});
+
+Deno.test("seedStore() replaces the previous seed's documents and keeps ones added under other ids", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = createDocumentStore(openSqliteDriver(":memory:"));
+  try {
+    await store.migrate();
+    const first = `${dir}/first.json`, second = `${dir}/second.json`;
+    await Deno.writeTextFile(
+      first,
+      JSON.stringify({
+        documents: [{ id: "old", text: "Only in the first corpus." }, {
+          id: "both",
+          text: "In both corpora, first version.",
+        }],
+      }),
+    );
+    await Deno.writeTextFile(
+      second,
+      JSON.stringify({
+        documents: [{ id: "both", text: "In both corpora, second version." }, {
+          id: "new",
+          text: "Only in the second corpus.",
+        }],
+      }),
+    );
+    assert.equal(await seedStore(store, first, 1), 2);
+    await store.upsertMany([{ id: "mine", text: "Added through the API." }], 2);
+    assert.equal(await seedStore(store, second, 3), 2);
+    assert.equal(await store.get("old"), undefined);
+    assert.equal((await store.get("both"))?.text, "In both corpora, second version.");
+    assert.ok((await store.get("new")) !== undefined);
+    assert.ok((await store.get("mine")) !== undefined);
+    assert.equal(await store.count(), 3);
+    assert.deepEqual(JSON.parse((await store.getMeta(SEED_IDS_KEY)) ?? "null"), ["both", "new"]);
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the default corpus (the tiny world's) parses as a seed corpus with distinct ids", async () => {
+  const path = new URL(`../../${DEFAULT_SEED_CORPUS_PATH}`, import.meta.url).pathname;
+  const docs = parseSeedCorpus(await Deno.readTextFile(path), path);
+  assert.equal(DEFAULT_SEED_CORPUS_PATH, "models/world/corpus.json");
+  assert.ok(docs.length >= 200, `${docs.length} documents`);
+  assert.ok(docs.every((d) => d.text.length > 0 && (d.title ?? "").length > 0));
 });

@@ -47,7 +47,11 @@ const TOTAL = "total_sequence_length";
  * const bytes = buildLlamaOnnx(config, initLlamaWeights(config, 1));
  * ```
  */
-export function buildLlamaOnnx(config: LlamaConfig, weights: LlamaWeights): Uint8Array {
+export function buildLlamaOnnx(
+  config: LlamaConfig,
+  weights: LlamaWeights,
+  extraOutputs?: (b: GraphBuilder, normedHidden: string) => void,
+): Uint8Array {
   const b = new GraphBuilder("llama");
   const kvDims = [BATCH, config.num_key_value_heads, PAST, config.head_dim];
 
@@ -90,10 +94,11 @@ export function buildLlamaOnnx(config: LlamaConfig, weights: LlamaWeights): Uint
       return b.op("Add", [residual, mlp(ctx, normed2, i)]); // [batch, seq, hidden]
     });
   }
-  const logits = b.scoped(
-    "lm_head",
-    () => linear(ctx, rmsNorm(ctx, hidden, "model.norm.weight"), "lm_head"),
-  ); // [batch, seq, vocab]
+  let normed = ""; // [batch, seq, hidden]
+  const logits = b.scoped("lm_head", () => {
+    normed = rmsNorm(ctx, hidden, "model.norm.weight");
+    return linear(ctx, normed, "lm_head");
+  }); // [batch, seq, vocab]
 
   b.output("logits", logits, "float32", [BATCH, SEQ, config.vocab_size]);
   const presentDims = [BATCH, config.num_key_value_heads, TOTAL, config.head_dim];
@@ -101,6 +106,8 @@ export function buildLlamaOnnx(config: LlamaConfig, weights: LlamaWeights): Uint
     b.output(`present.${i}.key`, p.key, "float32", presentDims);
     b.output(`present.${i}.value`, p.value, "float32", presentDims);
   });
+  // Extra heads (e.g. the Quiet-STaR mixing head) read the final normed hidden [batch, seq, hidden].
+  extraOutputs?.(b, normed);
   return b.encode({
     opset: LLAMA_OPSET,
     producerName: "verity-forge",

@@ -34,13 +34,16 @@ export interface StepPlan {
  * The plan of a step from the base entropy `h` (nats) over `vocab` tokens. The entropy gate
  * rises linearly: w = max_w * clamp((h - threshold) / (ln(vocab) - threshold), 0, 1); a step
  * whose w is 0 under the gate, or whose entropy is at or below `only_above_entropy`, skips
- * thinking. A fixed w (even 0) always thinks, so its cost is real and measurable.
+ * thinking. A fixed w (even 0) always thinks, so its cost is real and measurable; so does the
+ * mixing head, whose w (NaN in the plan) comes from the model after the thoughts.
  */
 export function planStep(options: ThinkingOptions, h: number, vocab: number): StepPlan {
   if (options.onlyAboveEntropy !== undefined && h <= options.onlyAboveEntropy) {
     return { think: false, w: 0 };
   }
   if (options.w.kind === "fixed") return { think: true, w: options.w.value };
+  // The head's w is read from the post-thought pass; NaN until then.
+  if (options.w.kind === "head") return { think: true, w: Number.NaN };
   const { threshold, maxW } = options.w;
   const top = Math.log(vocab);
   const frac = top > threshold ? (h - threshold) / (top - threshold) : 0;
@@ -60,6 +63,26 @@ export function mixLogits(base: Float32Array, posts: readonly Float32Array[], w:
     for (const p of posts) m += p[i]!;
     base[i] = (1 - w) * base[i]! + w * (m * inv);
   }
+}
+
+/**
+ * Mix in place with per-thought weights (the mixing head): base[i] = mean_k((1 - w_k) base[i]
+ * + w_k posts[k][i]); returns the mean w. All w_k = 0 leaves base untouched.
+ */
+export function mixLogitsWeighted(
+  base: Float32Array,
+  posts: readonly Float32Array[],
+  ws: readonly number[],
+): number {
+  const n = posts.length;
+  const meanW = n > 0 ? ws.reduce((a, b) => a + b, 0) / n : 0;
+  if (meanW === 0) return 0;
+  for (let i = 0; i < base.length; i++) {
+    let m = 0;
+    for (let k = 0; k < n; k++) m += ws[k]! * posts[k]![i]!;
+    base[i] = (1 - meanW) * base[i]! + m / n;
+  }
+  return meanW;
 }
 
 /** Draw a token from softmax(logits) at temperature 1, never one of `banned`. */

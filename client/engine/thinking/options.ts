@@ -2,10 +2,12 @@
  * The `thinking` request option (Quiet-STaR decoding): its zod schema, defaults, and the
  * checks against the model (thought markers in the tokenizer, a mixing head for `w: "head"`).
  *
- * Mixing-head contract (for trained models; not read by this engine yet): config.json
+ * Mixing-head contract (trained models, tools/forge/train/quiet_star/): config.json
  * `quiet_star: { mixing_head: true }` and an ONNX graph output `mixing_weight` [batch, seq, 1]
- * giving w in [0, 1] at each position of the post-thought pass. Until the decoder reads that
- * output, `w: "head"` is rejected with an error naming what is missing.
+ * giving w in [0, 1] at each position of a pass: MLP(concat(h_first, h_pos)), where h_first
+ * is the final hidden state at the first position of that pass. The engine's post-thought
+ * pass starts at <|startofthought|> (see thought_batch.ts), so w = MLP(concat(h_sot, h_post)),
+ * as the model was trained. `w: "head"` is refused for a model without both parts.
  *
  * @module
  */
@@ -53,12 +55,12 @@ export const DEFAULT_MAX_W = 0.5;
 export interface ThinkingOptions {
   readonly k: number;
   readonly t: number;
-  /** A fixed w, or the entropy gate. */
+  /** A fixed w, the entropy gate, or the model's mixing head. */
   readonly w: { readonly kind: "fixed"; readonly value: number } | {
     readonly kind: "entropy";
     readonly threshold: number;
     readonly maxW: number;
-  };
+  } | { readonly kind: "head" };
   /** Think only where the base entropy exceeds this (nats); undefined = every step. */
   readonly onlyAboveEntropy: number | undefined;
   readonly trace: boolean;
@@ -73,6 +75,22 @@ export interface ThinkingContext {
   readonly codec: TextCodec;
   readonly hasDraft?: boolean | undefined;
   readonly adapter?: string | undefined;
+  /** True when the model has a mixing head ({@link hasMixingHead}). */
+  readonly mixingHead?: boolean | undefined;
+}
+
+/**
+ * Whether a model has a usable mixing head: config.json `quiet_star.mixing_head` is true and
+ * the decoder's graph outputs `mixing_weight`.
+ */
+export function hasMixingHead(
+  config: Readonly<Record<string, unknown>>,
+  decoder: { readonly hasMixingWeight?: boolean },
+): boolean {
+  const qs = config.quiet_star;
+  const declared = typeof qs === "object" && qs !== null &&
+    (qs as Record<string, unknown>).mixing_head === true;
+  return declared && decoder.hasMixingWeight === true;
 }
 
 /**
@@ -108,9 +126,9 @@ export function resolveThinking(
       }: current tokenizer has none`,
     );
   }
-  if (request.w === "head") {
+  if (request.w === "head" && ctx.mixingHead !== true) {
     throw new InvalidRequestError(
-      "Cannot run thinking with w 'head' as the model has no mixing head: this engine needs config.json 'quiet_star: { mixing_head: true }' and an ONNX output 'mixing_weight' [batch, seq, 1], and does not read them yet; use a number or 'entropy'",
+      "Cannot run thinking with w 'head' as the model has no mixing head: it needs config.json 'quiet_star: { mixing_head: true }' and an ONNX output 'mixing_weight' [batch, seq, 1]; use a number or 'entropy'",
     );
   }
   const entropyOnly = request.entropy_threshold !== undefined || request.max_w !== undefined;
@@ -130,6 +148,8 @@ export function resolveThinking(
         threshold: request.entropy_threshold ?? DEFAULT_ENTROPY_THRESHOLD,
         maxW: request.max_w ?? DEFAULT_MAX_W,
       }
+      : request.w === "head"
+      ? { kind: "head" }
       : { kind: "fixed", value: request.w ?? DEFAULT_W },
     onlyAboveEntropy: request.only_above_entropy,
     trace: request.trace ?? false,

@@ -47,7 +47,7 @@ export class RowThinking {
     const fits = len + this.options.t + 2 <= this.#contextLength;
     const p = fits ? planStep(this.options, h, this.#vocab) : { think: false, w: 0 };
     const plan = p.think ? p : { think: false, w: 0 };
-    this.#sumW += plan.w;
+    if (!Number.isNaN(plan.w)) this.#sumW += plan.w;
     if (this.options.trace) {
       this.#trace.push({
         index: this.#steps,
@@ -61,8 +61,21 @@ export class RowThinking {
     return plan;
   }
 
-  /** Record the thoughts run for the position planned last. */
-  recordThoughts(thoughts: readonly (readonly number[])[], passes: number, ms: number): void {
+  /**
+   * Record the thoughts run for the position planned last; `headW` is the mean w the mixing
+   * head gave (w: "head" only), which replaces the plan's placeholder.
+   */
+  recordThoughts(
+    thoughts: readonly (readonly number[])[],
+    passes: number,
+    ms: number,
+    headW?: number,
+  ): void {
+    if (headW !== undefined) {
+      this.#sumW += headW;
+      const step = this.#trace[this.#trace.length - 1];
+      if (step !== undefined) step.w = headW;
+    }
     this.#thinkingSteps++;
     this.#thoughtTokens += thoughts.reduce((s, th) => s + th.length, 0);
     this.#thoughtPasses += passes;
@@ -80,7 +93,7 @@ export class RowThinking {
       k: this.options.k,
       t: this.options.t,
       w_source: this.options.w.kind,
-      w_label: "untrained",
+      w_label: this.options.w.kind === "head" ? "trained" : "untrained",
       emitted_tokens: emitted,
       thinking_steps: this.#thinkingSteps,
       thought_tokens: this.#thoughtTokens,

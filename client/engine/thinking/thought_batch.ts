@@ -6,11 +6,16 @@
  * thoughts are averaged and mixed into its base logits. Rows sharing a t think as one batch of
  * t + 1 forward passes; the thought caches are thrown away afterwards.
  *
+ * With the mixing head (`w: "head"`) the last pass instead re-reads the whole thought,
+ * [<|startofthought|>, thought tokens, <|endofthought|>], from the branched cache, so that the
+ * pass starts at <|startofthought|> and the graph's `mixing_weight` at <|endofthought|> is
+ * MLP(concat(h_sot, h_post)) as trained; each thought's post logits are mixed with its own w.
+ *
  * @module
  */
 import type { Decoder, KvTensors } from "../decoder.ts";
 import { repackKv, type RowSlice } from "../kv_layout.ts";
-import { mixLogits, sampleThoughtToken } from "./mixture.ts";
+import { mixLogits, mixLogitsWeighted, sampleThoughtToken } from "./mixture.ts";
 import type { RowThinking } from "./row_thinking.ts";
 
 /** One row of a step that may think. */
@@ -41,27 +46,43 @@ export async function thinkAndMix(
 ): Promise<void> {
   const plans = jobs.map((j) => j.thinking.plan(j.logits, j.len));
   const thinking = jobs.filter((_, i) => plans[i]!.think);
-  const ts = [...new Set(thinking.map((j) => j.thinking.options.t))];
-  for (const t of ts) {
-    const group = thinking.filter((j) => j.thinking.options.t === t);
+  const key = (j: ThoughtJob) => `${j.thinking.options.t}:${j.thinking.options.w.kind === "head"}`;
+  for (const k of new Set(thinking.map(key))) {
+    const group = thinking.filter((j) => key(j) === k);
+    const t = group[0]!.thinking.options.t;
+    const head = group[0]!.thinking.options.w.kind === "head";
     const t0 = performance.now();
-    const posts = await runThoughts(decoder, kv, group, t);
+    const posts = await runThoughts(decoder, kv, group, t, head);
     const ms = (performance.now() - t0) / group.length;
     group.forEach((job) => {
       const mine = posts.filter((p) => p.row.job === job);
-      mixLogits(job.logits, mine.map((p) => p.logits), plans[jobs.indexOf(job)]!.w);
-      job.thinking.recordThoughts(mine.map((p) => p.row.tokens), t + 1, ms);
+      const tokens = mine.map((p) => p.row.tokens);
+      if (head) {
+        const w = mixLogitsWeighted(job.logits, mine.map((p) => p.logits), mine.map((p) => p.w));
+        job.thinking.recordThoughts(tokens, t + 1, ms, w);
+      } else {
+        mixLogits(job.logits, mine.map((p) => p.logits), plans[jobs.indexOf(job)]!.w);
+        job.thinking.recordThoughts(tokens, t + 1, ms);
+      }
     });
   }
 }
 
-/** Run K thoughts of t tokens for each job; the post-thought logits ([vocab]) of each thought. */
+/** Post-thought logits ([vocab]) of one thought and its head weight (NaN without a head). */
+interface ThoughtPost {
+  readonly row: ThoughtRow;
+  readonly logits: Float32Array;
+  readonly w: number;
+}
+
+/** Run K thoughts of t tokens for each job; the post-thought logits of each thought. */
 async function runThoughts(
   decoder: Decoder,
   kv: KvTensors,
   group: readonly ThoughtJob[],
   t: number,
-): Promise<{ row: ThoughtRow; logits: Float32Array }[]> {
+  head: boolean,
+): Promise<ThoughtPost[]> {
   const rows: ThoughtRow[] = [];
   const plan: RowSlice[] = [];
   for (const job of group) {
@@ -70,7 +91,8 @@ async function runThoughts(
       plan.push({ source: 0, row: job.row, start: kv.length - job.len, len: job.len });
     }
   }
-  let cache = await repackKv([kv], plan, decoder.shape);
+  const branched = await repackKv([kv], plan, decoder.shape);
+  let cache = branched;
   const T0 = cache.length;
   const R = rows.length;
   const V = decoder.vocabSize;
@@ -79,6 +101,7 @@ async function runThoughts(
     // [thought token t, <|endofthought|>], whose last logits are the post-thought logits.
     for (let p = 0;; p++) {
       const last = p === t;
+      if (last && head) return await headPass(decoder, branched, rows, t);
       const S = last ? 2 : 1;
       const W = cache.length + S;
       const inputIds = new BigInt64Array(R * S); // [R, S]
@@ -105,12 +128,13 @@ async function runThoughts(
         seq: S,
         past: cache,
       });
-      decoder.disposeKv(cache);
+      if (!(head && cache === branched)) decoder.disposeKv(cache);
       cache = out.present;
       if (last) {
         return rows.map((row, r) => ({
           row,
           logits: out.logits.slice((r * 2 + 1) * V, (r * 2 + 2) * V),
+          w: Number.NaN,
         }));
       }
       rows.forEach((row, r) => {
@@ -122,5 +146,55 @@ async function runThoughts(
     }
   } finally {
     decoder.disposeKv(cache);
+    if (head && cache !== branched) decoder.disposeKv(branched);
   }
+}
+
+/**
+ * The mixing head's last pass: from the branched cache, feed [<|startofthought|>, thought
+ * tokens, <|endofthought|>] (t + 2 tokens) and read the logits and `mixing_weight` at
+ * <|endofthought|>.
+ */
+async function headPass(
+  decoder: Decoder,
+  branched: KvTensors,
+  rows: readonly ThoughtRow[],
+  t: number,
+): Promise<ThoughtPost[]> {
+  const R = rows.length;
+  const V = decoder.vocabSize;
+  const S = t + 2;
+  const T0 = branched.length;
+  const W = T0 + S;
+  const inputIds = new BigInt64Array(R * S); // [R, S]
+  const positionIds = new BigInt64Array(R * S); // [R, S]
+  const attentionMask = new BigInt64Array(R * W); // [R, T0 + S]
+  rows.forEach((row, r) => {
+    const o = row.job.thinking.options;
+    [o.startId, ...row.tokens, o.endId].forEach((id, j) => {
+      inputIds[r * S + j] = BigInt(id);
+      positionIds[r * S + j] = BigInt(row.job.len + j);
+    });
+    attentionMask.fill(1n, r * W + T0 - row.job.len, (r + 1) * W);
+  });
+  const out = await decoder.step({
+    inputIds,
+    attentionMask,
+    positionIds,
+    batch: R,
+    seq: S,
+    past: branched,
+  });
+  decoder.disposeKv(out.present);
+  const mw = out.mixingWeight; // [R, S]
+  if (mw === undefined) {
+    throw new Error(
+      "Cannot mix with the mixing head as the decoder returned no 'mixing_weight': current graph has no such output",
+    );
+  }
+  return rows.map((row, r) => ({
+    row,
+    logits: out.logits.slice((r * S + S - 1) * V, (r * S + S) * V),
+    w: mw[r * S + S - 1]!,
+  }));
 }

@@ -8,6 +8,7 @@
  */
 import type { AdapterMetrics, Engine } from "../../engine/api.ts";
 import type { AdapterMeta, AdapterStore } from "../../adapters/store/adapter_store.ts";
+import { type BundledAdapter, bundledAdapters } from "../models/catalog.ts";
 import { formatBytes } from "../progress_view.ts";
 
 /** Callbacks of {@link AdaptersPanel}. */
@@ -21,6 +22,14 @@ export interface AdaptersPanelDeps {
   /** Called after the list changed (to refill the composer's picker). */
   readonly onChanged: (adapters: readonly AdapterMeta[]) => void;
   readonly onError: (err: Error) => void;
+  /** Reads the server's models manifest (default: GET /models/manifest.json). */
+  readonly manifest?: () => Promise<unknown>;
+}
+
+async function fetchManifest(): Promise<unknown> {
+  const res = await fetch("/models/manifest.json");
+  if (!res.ok) throw new Error(`Cannot read the models manifest: HTTP ${res.status}`);
+  return await res.json();
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -40,6 +49,7 @@ export class AdaptersPanel {
   readonly #list: HTMLTableSectionElement;
   readonly #pool: HTMLElement;
   readonly #status: HTMLElement;
+  readonly #bundled: HTMLUListElement;
   #adapters: AdapterMeta[] = [];
 
   constructor(root: HTMLElement, deps: AdaptersPanelDeps) {
@@ -80,6 +90,7 @@ export class AdaptersPanel {
       this.#list,
     );
     this.#pool = el("dl", { id: "adapter-pool" });
+    this.#bundled = el("ul", { id: "bundled-adapters" });
     root.replaceChildren(
       el("h2", {}, "Adapters"),
       el(
@@ -88,6 +99,13 @@ export class AdaptersPanel {
         "LoRA adapters in PEFT format, kept in this browser. Pick one per conversation in the chat settings.",
       ),
       form,
+      el("h3", {}, "Bundled adapters"),
+      el(
+        "p",
+        { class: "muted" },
+        "Trained with Verity on the tiny world; they run on models with LoRA slots (world/target_lora).",
+      ),
+      this.#bundled,
       this.#status,
       el("h3", {}, "Stored adapters"),
       table,
@@ -111,6 +129,59 @@ export class AdaptersPanel {
   /** The adapters listed now. */
   get adapters(): readonly AdapterMeta[] {
     return this.#adapters;
+  }
+
+  /** Offer the adapters the server bundles, each with a one-click import into the store. */
+  async showBundled(): Promise<readonly BundledAdapter[]> {
+    let offered: BundledAdapter[] = [];
+    try {
+      offered = bundledAdapters(await (this.#deps.manifest ?? fetchManifest)());
+    } catch (err) {
+      this.#bundled.replaceChildren(
+        el("li", {}, `Bundled adapters are unavailable: ${String(err)}`),
+      );
+      return [];
+    }
+    this.#bundled.replaceChildren(...offered.map((a) => {
+      const button = el("button", {
+        type: "button",
+        "data-bundled": a.name,
+        "aria-label": `Import bundled adapter ${a.name}`,
+      }, "Import");
+      button.addEventListener("click", () => void this.#importBundled(a, button));
+      const served = a.model === undefined
+        ? ""
+        : ` (runs on ${a.model.replace(/^\/models\//, "")})`;
+      return el("li", {}, `${a.name}${served} `, button);
+    }));
+    if (offered.length === 0) this.#bundled.append(el("li", {}, "None."));
+    return offered;
+  }
+
+  async #importBundled(a: BundledAdapter, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    this.#status.textContent = `Importing ${a.name}…`;
+    try {
+      const store = await this.#deps.store();
+      const meta = await store.importUrl(a.path, {
+        name: a.name,
+        onProgress: (p) => {
+          this.#status.textContent = `Importing ${a.name}: ${formatBytes(p.loaded)} of ${
+            formatBytes(p.total)
+          }`;
+        },
+      });
+      this.#status.textContent = `Imported ${meta.name} (rank ${meta.r}, ${
+        formatBytes(meta.bytes)
+      }).`;
+      await this.refresh();
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      this.#status.textContent = `${e.name}: ${e.message}`;
+      this.#deps.onError(e);
+    } finally {
+      button.disabled = false;
+    }
   }
 
   /** Re-read the stored adapters. */

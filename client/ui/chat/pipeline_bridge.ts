@@ -3,11 +3,15 @@
  * step-protocol driver (client/pipelines/run_pipeline.ts) against the page's own origin (the
  * edge is served by the same server), and the trace panel (client/ui/trace/render_trace.ts).
  * Speculative decoding alone is not a pipeline: it runs as a plain streamed chat completion
- * with `speculative` set, so its acceptance figures come back in `usage`.
+ * with `speculative` set, so its acceptance figures come back in `usage`. Quiet-STaR thinking
+ * (on only while no stage is) runs here too, as a streamed chat completion with `thinking`
+ * (./thinking_answer.ts), so that its report is kept as the message's trace.
  *
  * @module
  */
+import type { EngineInfo } from "../../engine/api.ts";
 import type { SpeculativeRequest } from "../../engine/speculative/options.ts";
+import type { ThinkingRequest } from "../../engine/thinking/options.ts";
 import type { TraceEvent } from "../../../shared/pipeline.ts";
 import { runPipeline } from "../../pipelines/run_pipeline.ts";
 import {
@@ -17,7 +21,10 @@ import {
   toPipelineRequest,
 } from "../trace/pipeline_toggles.ts";
 import { renderTrace } from "../trace/render_trace.ts";
+import { type ThinkingSupport, toThinkingRequest } from "../trace/thinking_settings.ts";
+import { renderThinkingTrace, ThinkingTrace } from "../trace/thinking_view.ts";
 import type { PipelineBridge } from "./answer.ts";
+import { runThinkingAnswer } from "./thinking_answer.ts";
 
 /** Settings of a conversation's pipeline field; defaults for null or a foreign shape. */
 export function pipelineSettingsOf(value: unknown): PipelineSettings {
@@ -30,19 +37,49 @@ export function speculativeOf(value: unknown): SpeculativeRequest {
   return toPipelineRequest(pipelineSettingsOf(value)).speculative;
 }
 
+/** The `thinking` request of a direct answer for these settings (undefined: thinking off). */
+export function thinkingOf(value: unknown): ThinkingRequest | undefined {
+  return toThinkingRequest(pipelineSettingsOf(value).thinking);
+}
+
+/** What the engine info says about thinking (EngineInfo `thinking`; empty when it says nothing). */
+export function thinkingSupportOf(info: EngineInfo | undefined): ThinkingSupport {
+  const t = info?.thinking;
+  return t === undefined ? {} : { markers: t.markers, mixingHead: t.mixing_head };
+}
+
+/** Why thinking cannot run on the loaded engine, or undefined when it can (or nothing is loaded). */
+export function thinkingUnavailable(
+  support: ThinkingSupport,
+  hasDraft: boolean,
+): string | undefined {
+  if (hasDraft) {
+    return "(not with a draft model loaded: the engine cannot think and speculate at once)";
+  }
+  if (support.markers === false) {
+    return "(the loaded model's tokenizer has no <|startofthought|> / <|endofthought|> tokens)";
+  }
+  return undefined;
+}
+
 /**
- * The bridge used by the chat. `hasDraft` tells whether the loaded engine can speculate.
+ * The bridge used by the chat. `hasDraft` tells whether the loaded engine can speculate;
+ * `engineInfo` (optional) gives the loaded engine's info, for what it offers for thinking.
  *
  * @example
  * ```ts
- * const bridge = createPipelineBridge(location.origin, () => engineHasDraft);
+ * const bridge = createPipelineBridge(location.origin, () => engineHasDraft, () => info);
  * ```
  */
-export function createPipelineBridge(edgeUrl: string, hasDraft: () => boolean): PipelineBridge {
+export function createPipelineBridge(
+  edgeUrl: string,
+  hasDraft: () => boolean,
+  engineInfo: () => EngineInfo | undefined = () => undefined,
+): PipelineBridge {
   return {
     isActive(value) {
       const r = toPipelineRequest(pipelineSettingsOf(value));
-      return r.pipeline.length > 0 || r.s2aFilter;
+      return r.pipeline.length > 0 || r.s2aFilter || thinkingOf(value) !== undefined;
     },
     speculative(value) {
       return hasDraft() ? speculativeOf(value) : undefined;
@@ -50,6 +87,16 @@ export function createPipelineBridge(edgeUrl: string, hasDraft: () => boolean): 
     async run(args) {
       const r = toPipelineRequest(pipelineSettingsOf(args.settings));
       const spec = hasDraft() ? r.speculative : undefined;
+      const thinking = thinkingOf(args.settings);
+      if (thinking !== undefined) {
+        return await runThinkingAnswer(args.engine, {
+          messages: args.messages,
+          thinking,
+          options: args.options,
+          adapter: args.adapter,
+          speculative: spec,
+        }, { signal: args.signal, onToken: args.onToken });
+      }
       const out = await runPipeline({
         edgeUrl,
         engine: args.engine,
@@ -58,7 +105,15 @@ export function createPipelineBridge(edgeUrl: string, hasDraft: () => boolean): 
         messages: args.messages.flatMap((m) =>
           m.role === "tool" ? [] : [{ role: m.role, content: m.content }]
         ),
-        options: { ...r.options, ...args.options },
+        // The edge trims passages and templates to the loaded model's window (a 512-token
+        // world model cannot take five full passages).
+        options: {
+          ...r.options,
+          ...(engineInfo()?.contextLength !== undefined
+            ? { context_tokens: engineInfo()!.contextLength }
+            : {}),
+          ...args.options,
+        },
         s2aFilter: r.s2aFilter,
         ...(spec !== undefined ? { speculative: spec } : {}),
         ...(args.adapter !== undefined ? { adapter: args.adapter } : {}),
@@ -68,13 +123,19 @@ export function createPipelineBridge(edgeUrl: string, hasDraft: () => boolean): 
       return { output: out.output, trace: out.trace };
     },
     renderTrace(trace, answer) {
+      const thought = ThinkingTrace.safeParse(trace);
+      if (thought.success) return renderThinkingTrace(thought.data);
       return renderTrace(Array.isArray(trace) ? trace as TraceEvent[] : [], answer);
     },
     mountToggles(root, initial, onChange) {
+      const support = thinkingSupportOf(engineInfo());
+      const noThinking = thinkingUnavailable(support, hasDraft());
       const toggles = renderPipelineToggles(root, pipelineSettingsOf(initial), onChange, {
         ...(hasDraft() ? {} : {
           speculativeUnavailable: "(load a draft model in the Models tab to speculate)",
         }),
+        thinkingSupport: support,
+        ...(noThinking !== undefined ? { thinkingUnavailable: noThinking } : {}),
       });
       return { set: (v: unknown) => toggles.set(pipelineSettingsOf(v)) };
     },

@@ -21,6 +21,9 @@ export const LAB_CSS = `
 .lab .lab-device[data-fallback] { color: #8a5a00; }
 .lab .lab-status[data-state="failed"] { color: #b00020; }
 .lab .lab-plots { display: grid; gap: 0.75rem; }
+.lab .lab-table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
+.lab .lab-table caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
+.lab .lab-table th, .lab .lab-table td { border: 1px solid #ddd; padding: 0.15rem 0.5rem; text-align: right; }
 .lab .lab-exports a { margin-right: 0.75rem; }
 .lab .lab-runs { list-style: none; padding: 0; font-size: 0.9rem; }
 .lab .lab-runs li { display: flex; gap: 0.5rem; align-items: center; padding: 0.15rem 0; }

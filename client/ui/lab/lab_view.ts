@@ -1,6 +1,6 @@
 /**
  * The Lab tab's static markup: experiment, preset and device pickers, the generated settings
- * fields, Run and Stop, the progress line, the device line, charts, export links and the list
+ * fields, Run and Stop, the progress line, the device line, tables, charts, export links and the list
  * of past runs. Elements carry `data-lab` names (the tests and ./mount.ts find them by those),
  * never ids, so the tab can be mounted more than once on a page.
  *
@@ -24,6 +24,7 @@ export interface LabView {
   readonly status: HTMLElement;
   readonly deviceLine: HTMLElement;
   readonly summary: HTMLElement;
+  readonly tables: HTMLElement;
   readonly plots: HTMLElement;
   readonly exports: HTMLElement;
   readonly runs: HTMLUListElement;
@@ -56,6 +57,7 @@ const TEMPLATE = `
   <p class="lab-device" data-lab="device-line"></p>
   <div class="lab-summary" data-lab="summary"></div>
 </div>
+<div class="lab-tables" data-lab="tables"></div>
 <div class="lab-plots" data-lab="plots"></div>
 <div class="lab-exports" data-lab="exports"></div>
 <section>
@@ -100,6 +102,7 @@ export function buildLabView(root: HTMLElement): LabView {
     status: find(section, "status", win.HTMLElement),
     deviceLine: find(section, "device-line", win.HTMLElement),
     summary: find(section, "summary", win.HTMLElement),
+    tables: find(section, "tables", win.HTMLElement),
     plots: find(section, "plots", win.HTMLElement),
     exports: find(section, "exports", win.HTMLElement),
     runs: find(section, "runs", win.HTMLUListElement),

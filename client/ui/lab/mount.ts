@@ -2,7 +2,8 @@
  * The Lab tab of the chat UI. The page shell calls {@link mountLab} once with the tab's panel
  * element; the lab owns everything inside it: pick an experiment, a preset and a device, edit
  * the settings (a form generated from the experiment's zod schema), run it in the lab worker
- * (WebGPU, else wasm with the reason shown) with live uPlot charts, a progress bar and ETA, stop
+ * (WebGPU, else wasm with the reason shown) with live tables (./series_tables.ts) and uPlot
+ * charts, a progress bar and ETA, stop
  * it, export JSON, CSV and PNG, and keep every run in IndexedDB ("verity-lab") to reopen later.
  *
  * @module
@@ -15,6 +16,7 @@ import { LabPlots } from "./plots.ts";
 import { presetsFor } from "./presets.ts";
 import { formatDuration, progressLine } from "./progress_eta.ts";
 import { RunList } from "./run_list.ts";
+import { LabTables } from "./series_tables.ts";
 import { runSession } from "./run_session.ts";
 import { newRunRecord, resultScalars, type RunRecord } from "./run_record.ts";
 import { LabRunStore } from "./run_store.ts";
@@ -93,6 +95,7 @@ export function mountLab(root: HTMLElement, options: LabMountOptions = {}): LabH
   const store = new LabRunStore(options.dbName !== undefined ? { dbName: options.dbName } : {});
   const runner = new WorkerRunner({ workerUrl: options.workerUrl ?? "/ui/dist/lab_worker.js" });
   const plots = new LabPlots(view.plots);
+  const tables = new LabTables(view.tables);
   const exports = new ExportLinks(view.exports);
   const form = new SettingsForm(view.fields, view.formError);
   let shown: number | undefined;
@@ -158,6 +161,7 @@ export function mountLab(root: HTMLElement, options: LabMountOptions = {}): LabH
       showPresets(r.experiment);
       showForm(r.experiment, r.settings);
       plots.reset(r.experiment, r.points);
+      tables.reset(r.experiment, r.points);
       shown = id;
       clearOutcome();
       await refresh();
@@ -174,6 +178,7 @@ export function mountLab(root: HTMLElement, options: LabMountOptions = {}): LabH
       shown = undefined;
       clearOutcome();
       plots.reset(experiment());
+      tables.reset(experiment());
     }
     await refresh();
   }
@@ -198,6 +203,7 @@ export function mountLab(root: HTMLElement, options: LabMountOptions = {}): LabH
     setRunning(true);
     clearOutcome();
     plots.reset(name);
+    tables.reset(name);
     view.status.textContent = "Starting the lab worker…";
     view.status.dataset.state = "running";
     const t0 = performance.now();
@@ -209,7 +215,10 @@ export function mountLab(root: HTMLElement, options: LabMountOptions = {}): LabH
         },
         onDevice: (r) => showDevice(view, r),
         onProgress: (r, p) => {
-          if (p.series !== undefined && p.point !== undefined) plots.add(p.series, p.point);
+          if (p.series !== undefined && p.point !== undefined) {
+            plots.add(p.series, p.point);
+            tables.add(p.series, p.point);
+          }
           view.progress.value = r.fraction;
           view.eta.textContent = progressLine(r.fraction, performance.now() - t0);
           view.status.textContent = busy === "stopping" ? `Stopping… (${r.message})` : r.message;
@@ -228,6 +237,7 @@ export function mountLab(root: HTMLElement, options: LabMountOptions = {}): LabH
   view.experiment.addEventListener("change", () => {
     choose(experiment());
     plots.reset(experiment());
+    tables.reset(experiment());
     clearOutcome();
   });
   view.preset.addEventListener("change", () => {
@@ -247,6 +257,7 @@ export function mountLab(root: HTMLElement, options: LabMountOptions = {}): LabH
 
   choose(experiment());
   plots.reset(experiment());
+  tables.reset(experiment());
   const ready = store.markInterrupted().then(refresh).catch((err) =>
     fail("Cannot list past runs", err)
   );

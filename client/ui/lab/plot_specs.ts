@@ -98,6 +98,43 @@ export const PLOT_SPECS: Readonly<Partial<Record<LabExperimentName, readonly Plo
       y: [{ key: "truth", label: "truth" }, { key: "llc_mean", label: "estimate" }],
     },
   ],
+  pvg: [
+    {
+      id: "pvg_verifier",
+      title: "Verifier per round: completeness and soundness",
+      series: "rounds",
+      x: "round",
+      xLabel: "round",
+      y: [
+        { key: "completeness", label: "completeness" },
+        { key: "soundness", label: "soundness" },
+        { key: "soundness_start", label: "soundness at start" },
+      ],
+    },
+    {
+      id: "pvg_provers",
+      title: "Provers per round: accuracy and sneaky success",
+      series: "rounds",
+      x: "round",
+      xLabel: "round",
+      y: [
+        { key: "helpful_accuracy", label: "helpful accuracy" },
+        { key: "sneaky_accuracy", label: "sneaky accuracy" },
+        { key: "sneaky_success", label: "sneaky success" },
+      ],
+    },
+    {
+      id: "pvg_rewards",
+      title: "SRC reward per prover step",
+      series: "prover_training",
+      x: "step",
+      xLabel: "prover step",
+      y: [
+        { key: "helpful_reward", label: "helpful" },
+        { key: "sneaky_reward", label: "sneaky" },
+      ],
+    },
+  ],
   ntk: [
     {
       id: "width_error",

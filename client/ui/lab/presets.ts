@@ -38,6 +38,17 @@ export const SMALL_GROKKING = {
   afterGrokSteps: 100,
 } as const;
 
+/** A prover-verifier game small enough for a smoke test: 27 problems, 2 short rounds. */
+export const TINY_PVG = {
+  p: 3,
+  rounds: 2,
+  baseSteps: 30,
+  proverSteps: 10,
+  problemsPerStep: 9,
+  verifierSteps: 40,
+  verifierBatch: 32,
+} as const;
+
 /** Presets by experiment (the first is the default); see {@link presetsFor}. */
 export const LAB_PRESETS: Readonly<Partial<Record<LabExperimentName, readonly LabPreset[]>>> = {
   grokking: [
@@ -74,6 +85,10 @@ export const LAB_PRESETS: Readonly<Partial<Record<LabExperimentName, readonly La
         sgld: { chains: 1, steps: 100, burnIn: 20, batchSize: 64 },
       },
     },
+  ],
+  pvg: [
+    { label: "8 rounds, p = 5 (about a minute on wasm)", settings: LAB_EXPERIMENTS.pvg.defaults },
+    { label: "tiny: 2 rounds, p = 3, 10 prover steps (smoke test)", settings: TINY_PVG },
   ],
   ntk: [
     { label: "widths 64-1024, 5 seeds", settings: LAB_EXPERIMENTS.ntk.defaults },

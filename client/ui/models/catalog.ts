@@ -1,14 +1,20 @@
 /**
  * The bundled models the Models panel offers: read from the server's `/models/manifest.json`
- * (the forge's manifest format, `{ models: [{ name, path }] }`, paths relative to /models/),
- * with the fixture target as the fallback default.
+ * (`{ models: [{ name, path, parameters?, draft? }], adapters?: [{ name, path, model? }] }`,
+ * paths relative to /models/; functions/models_manifest.ts merges it), with the trained world
+ * target and its draft as the defaults and the fallback.
  *
  * @module
  */
 import { z } from "zod";
 
-/** The default model folder, served by the Verity server. */
-export const DEFAULT_MODEL = "/models/fixtures/target";
+/**
+ * The default model folder, served by the Verity server: the trained tiny-world target with
+ * LoRA slot inputs, so the bundled style adapters run on it (slot 0 is the plain target).
+ */
+export const DEFAULT_MODEL = "/models/world/target_lora";
+/** The draft paired with {@link DEFAULT_MODEL} for speculative decoding. */
+export const DEFAULT_DRAFT = "/models/world/draft";
 
 /** A model manifest as served. */
 export const ModelManifest = z.object({
@@ -17,7 +23,15 @@ export const ModelManifest = z.object({
     path: z.string().min(1),
     parameters: z.number().optional(),
     role: z.string().optional(),
+    /** Path of the paired draft model (relative to /models/). */
+    draft: z.string().min(1).optional(),
   })),
+  adapters: z.array(z.looseObject({
+    name: z.string().min(1),
+    path: z.string().min(1),
+    /** Path of the model with LoRA slot inputs that serves the adapter. */
+    model: z.string().min(1).optional(),
+  })).optional(),
 });
 /** A model manifest as served. */
 export type ModelManifest = z.infer<typeof ModelManifest>;
@@ -25,22 +39,31 @@ export type ModelManifest = z.infer<typeof ModelManifest>;
 /** One model the page can load. */
 export interface CatalogEntry {
   readonly name: string;
-  /** Folder URL path, e.g. "/models/fixtures/target". */
+  /** Folder URL path, e.g. "/models/world/target". */
   readonly path: string;
   readonly parameters?: number;
+  /** Folder URL path of the draft paired with this model, e.g. "/models/world/draft". */
+  readonly draft?: string;
 }
 
 /** The catalog used when the manifest cannot be read. */
 export const FALLBACK_CATALOG: readonly CatalogEntry[] = [
-  { name: "fixtures/target", path: DEFAULT_MODEL },
+  { name: "world/target_lora", path: DEFAULT_MODEL, draft: DEFAULT_DRAFT },
+  { name: "world/target", path: "/models/world/target", draft: DEFAULT_DRAFT },
+  { name: "world/draft", path: DEFAULT_DRAFT },
+  { name: "fixtures/target", path: "/models/fixtures/target", draft: "/models/fixtures/draft" },
 ];
+
+function modelsPath(path: string): string {
+  return `/models/${path.replace(/^\/+|\/+$/g, "")}`;
+}
 
 /**
  * Entries of a manifest (paths made absolute under `/models/`).
  *
  * @example
  * ```ts
- * catalogFromManifest({ models: [{ name: "target", path: "fixtures/target" }] });
+ * catalogFromManifest({ models: [{ name: "world/target", path: "world/target", draft: "world/draft" }] });
  * ```
  */
 export function catalogFromManifest(manifest: unknown): CatalogEntry[] {
@@ -48,8 +71,38 @@ export function catalogFromManifest(manifest: unknown): CatalogEntry[] {
   if (!parsed.success) return [...FALLBACK_CATALOG];
   return parsed.data.models.map((m) => ({
     name: m.name,
-    path: `/models/${m.path.replace(/^\/+|\/+$/g, "")}`,
+    path: modelsPath(m.path),
     ...(m.parameters !== undefined ? { parameters: m.parameters } : {}),
+    ...(m.draft !== undefined ? { draft: modelsPath(m.draft) } : {}),
+  }));
+}
+
+/** One bundled PEFT adapter: its folder and the model that serves it. */
+export interface BundledAdapter {
+  readonly name: string;
+  /** Folder URL path holding the two PEFT files, for the adapter store's import from a URL. */
+  readonly path: string;
+  /** Folder URL path of the model with LoRA slot inputs that serves it. */
+  readonly model?: string;
+}
+
+/**
+ * The bundled adapters a manifest lists (paths made absolute under `/models/`); none when it
+ * lists none or cannot be read.
+ *
+ * @example
+ * ```ts
+ * bundledAdapters({ models: [], adapters: [{ name: "world/terse", path: "world/adapters/terse" }] });
+ * // [{ name: "world/terse", path: "/models/world/adapters/terse" }]
+ * ```
+ */
+export function bundledAdapters(manifest: unknown): BundledAdapter[] {
+  const parsed = ModelManifest.safeParse(manifest);
+  if (!parsed.success) return [];
+  return (parsed.data.adapters ?? []).map((a) => ({
+    name: a.name,
+    path: modelsPath(a.path),
+    ...(a.model !== undefined ? { model: modelsPath(a.model) } : {}),
   }));
 }
 

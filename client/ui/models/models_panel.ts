@@ -1,6 +1,7 @@
 /**
  * The Models panel: bundled models from the catalog or the URL of a transformers.js ONNX
- * folder, an optional draft for speculative decoding, the execution provider, download
+ * folder, an optional draft for speculative decoding (picking a bundled model selects its
+ * paired draft, e.g. world/draft for world/target), the execution provider, download
  * progress per file and in total, and the cached model folders with their sizes and a delete
  * button.
  *
@@ -74,6 +75,22 @@ export function groupCachedFiles(
     by.set(folder, g);
   }
   return [...by].map(([folder, g]) => ({ folder, ...g }));
+}
+
+/**
+ * The draft select's value for a chosen model: its paired draft when the catalog lists it,
+ * else "" (None), since a draft must share the model's tokenizer.
+ *
+ * @example
+ * ```ts
+ * pairedDraft(catalog, { name: "world/target", path: "/models/world/target", draft: "/models/world/draft" });
+ * // "/models/world/draft"
+ * ```
+ */
+export function pairedDraft(catalog: readonly CatalogEntry[], model: CatalogEntry): string {
+  return model.draft !== undefined && catalog.some((c) => c.path === model.draft)
+    ? model.draft
+    : "";
 }
 
 /** The Models panel controller. */
@@ -189,7 +206,10 @@ export class ModelsPanel {
       radio.name = "bundled-model";
       radio.value = m.path;
       radio.checked = m.path === current || (i === 0 && !catalog.some((c) => c.path === current));
-      radio.addEventListener("change", () => (this.#el.url.value = ""));
+      radio.addEventListener("change", () => {
+        this.#el.url.value = "";
+        this.#el.draft.value = pairedDraft(catalog, m);
+      });
       const text = m.parameters === undefined
         ? m.name
         : `${m.name} (${m.parameters.toLocaleString()} parameters)`;

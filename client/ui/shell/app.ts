@@ -96,6 +96,7 @@ export function startApp(
   const bridge = createPipelineBridge(
     location.origin,
     () => session.current?.info.draft !== undefined,
+    () => session.current?.info,
   );
 
   const list: ConversationList = new ConversationList(
@@ -206,7 +207,10 @@ export function startApp(
         modelsShown = true;
       }
       if (id === "tab-adapters") {
-        if (!adaptersListed) void listAdapters();
+        if (!adaptersListed) {
+          void listAdapters();
+          void adapters.showBundled();
+        }
         void refreshPool();
       }
     },

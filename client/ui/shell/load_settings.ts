@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { DEFAULT_MODEL } from "../models/catalog.ts";
+import { DEFAULT_DRAFT, DEFAULT_MODEL } from "../models/catalog.ts";
 import type { LoadRequest } from "./engine_session.ts";
 
 /** localStorage key of the last model choice. */
@@ -31,6 +31,7 @@ const Ep = z.enum(["auto", "webgpu", "wasm"]);
 export function initialLoadRequest(page: URL, saved: string | null): LoadRequest {
   let base: LoadRequest = {
     modelUrl: new URL(DEFAULT_MODEL, page).href,
+    draftUrl: new URL(DEFAULT_DRAFT, page).href,
     ep: "auto",
     cache: true,
   };

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DEFAULT_MODEL } from "../models/catalog.ts";
+import { DEFAULT_DRAFT, DEFAULT_MODEL } from "../models/catalog.ts";
 import { pipelineSettingsOf } from "../chat/pipeline_bridge.ts";
 import type { LoadRequest } from "./engine_session.ts";
 import type { RecoveryAction } from "./failures.ts";
@@ -38,7 +38,11 @@ export async function recover(action: RecoveryAction, ctx: RecoveryContext): Pro
     case "retry-load":
       return ctx.load(request);
     case "load-default":
-      return ctx.load({ ...request, modelUrl: new URL(DEFAULT_MODEL, location.href).href });
+      return ctx.load({
+        ...request,
+        modelUrl: new URL(DEFAULT_MODEL, location.href).href,
+        draftUrl: new URL(DEFAULT_DRAFT, location.href).href,
+      });
     case "load-without-cache":
       return ctx.load({ ...request, cache: false });
     case "open-models":

@@ -1,8 +1,10 @@
 /**
  * Prover-verifier best-of-n's record (functions/pipeline/best_of_n): a table of the n
- * candidates (final answer, arithmetic steps right / total, learned verifier score, the score
- * selection used, kept or rejected, chosen), the vote table when the answer was voted, and
- * how the answer was chosen. Candidate text only ever becomes text nodes (see dom.ts).
+ * candidates (final answer, the arithmetic filter's verdict as steps right / total with a
+ * pass / fail mark, learned verifier score, the score selection used, kept or rejected,
+ * chosen), the wrong steps of each candidate that failed the filter, the vote table when the
+ * answer was voted, and how the answer was chosen. Candidate text only ever becomes text
+ * nodes (see dom.ts).
  *
  * @module
  */
@@ -15,7 +17,12 @@ import { first } from "./trace_data.ts";
 export const BestOfNCandidate = z.object({
   index: z.number(),
   text: z.string(),
-  steps: z.array(z.object({ ok: z.boolean() })).default([]),
+  steps: z.array(z.object({
+    ok: z.boolean(),
+    expression: z.string().optional(),
+    claimed: z.string().optional(),
+    computed: z.string().nullable().optional(),
+  })).default([]),
   arithmetic_ok: z.boolean(),
   final_answer: z.string().nullable(),
   verifier_score: z.number().nullable(),
@@ -45,15 +52,41 @@ export const BestOfNSelectData = z.object({
   vote_fallback: z.boolean().default(false),
 });
 
-const HEADERS = ["#", "Final answer", "Steps ok", "Verifier", "Score", "Status", "Solution"];
+const HEADERS = [
+  "#",
+  "Final answer",
+  "Arithmetic filter (steps right)",
+  "Learned verifier",
+  "Score",
+  "Status",
+  "Solution",
+];
+
+/** Whether the arithmetic filter rejects failing candidates under this verifier setting. */
+export function filterApplies(verifier: string): boolean {
+  return verifier === "arithmetic" || verifier === "both";
+}
+
+/** The arithmetic filter's verdict on a candidate, in words. */
+export function filterVerdict(c: BestOfNCandidate, verifier: string): string {
+  const right = c.steps.filter((s) => s.ok).length;
+  const counts = `${right} of ${c.steps.length} steps right`;
+  if (c.arithmetic_ok) return `passes the arithmetic filter (${counts})`;
+  return filterApplies(verifier)
+    ? `fails the arithmetic filter (${counts})`
+    : `fails the arithmetic check (${counts}; not filtered with verifier ${verifier})`;
+}
 
 function status(c: BestOfNCandidate): string {
   if (c.chosen) return "chosen";
   return c.kept ? "kept" : "rejected";
 }
 
-function candidateRow(h: Build, c: BestOfNCandidate): HTMLElement {
+function candidateRow(h: Build, c: BestOfNCandidate, verifier: string): HTMLElement {
   const right = c.steps.filter((s) => s.ok).length;
+  const learned = c.verifier_score === null
+    ? `not asked (verifier ${verifier})`
+    : `learned verifier score ${fmt(c.verifier_score)}`;
   return h(
     "tr",
     { class: `trace-candidate trace-candidate-${status(c)}` },
@@ -61,13 +94,43 @@ function candidateRow(h: Build, c: BestOfNCandidate): HTMLElement {
     h("td", {}, c.final_answer ?? "–"),
     h(
       "td",
-      { class: c.arithmetic_ok ? "trace-steps-ok" : "trace-steps-wrong" },
+      {
+        class: c.arithmetic_ok ? "trace-steps-ok" : "trace-steps-wrong",
+        "data-verdict": c.arithmetic_ok ? "pass" : "fail",
+        title: filterVerdict(c, verifier),
+      },
       `${right}/${c.steps.length}`,
     ),
-    h("td", {}, fmt(c.verifier_score)),
+    h(
+      "td",
+      { "data-learned": String(c.verifier_score ?? ""), title: learned },
+      fmt(c.verifier_score),
+    ),
     h("td", {}, fmt(c.score)),
     h("td", {}, status(c)),
     h("td", { class: "trace-solution" }, c.text.trim()),
+  );
+}
+
+/** One line per candidate that failed the arithmetic check, naming its wrong steps. */
+function wrongSteps(h: Build, cands: z.infer<typeof BestOfNCandidatesData>): HTMLElement | null {
+  const failed = cands.candidates.filter((c) => !c.arithmetic_ok);
+  if (failed.length === 0) return null;
+  return h(
+    "ul",
+    { class: "trace-filter-verdicts" },
+    ...failed.map((c) => {
+      const wrong = c.steps.filter((s) => !s.ok).map((s) =>
+        s.expression === undefined
+          ? "a step"
+          : `${s.expression} = ${s.claimed ?? "?"} (is ${s.computed ?? "not computable"})`
+      );
+      return h(
+        "li",
+        { "data-candidate": String(c.index + 1) },
+        `Candidate ${c.index + 1} ${filterVerdict(c, cands.verifier)}: ${wrong.join("; ")}.`,
+      );
+    }),
   );
 }
 
@@ -122,8 +185,9 @@ export function bestOfNSection(h: Build, trace: readonly TraceEvent[]): HTMLElem
       { class: "trace-candidates" },
       h("caption", {}, `Candidates (${cands.candidates.length})`),
       h("thead", {}, h("tr", {}, ...HEADERS.map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, ...cands.candidates.map((c) => candidateRow(h, c))),
+      h("tbody", {}, ...cands.candidates.map((c) => candidateRow(h, c, cands.verifier))),
     ),
+    wrongSteps(h, cands),
     select !== undefined && select.votes.length > 0 ? votesTable(h, select.votes) : null,
   );
 }

@@ -12,6 +12,7 @@ import {
   type Stage,
 } from "../../../shared/pipeline.ts";
 import { MAX_GAMMA_LIMIT, type SpeculativeRequest } from "../../engine/speculative/options.ts";
+import { ThinkingSettings } from "./thinking_settings.ts";
 
 /** The CoVe variants the edge supports (shared/pipeline.ts CoveOptions). */
 export const COVE_VARIANTS = CoveOptions.shape.variant.unwrap().options;
@@ -29,6 +30,19 @@ export const MAX_BEST_OF_N = 32;
 /** Why Self-RAG and best-of-n cannot both be on (shared/pipeline.ts isValidComposition). */
 export const ANSWER_STAGE_CONFLICT =
   "Self-RAG and best-of-n both answer the question: a pipeline runs at most one of them";
+
+/** Why thinking and the pipeline stages cannot both be on. */
+export const THINKING_STAGE_CONFLICT =
+  "thinking applies to direct answers, and the stages run their own engine batches";
+/** The note next to the thinking box while a stage is on. */
+export const THINKING_STAGE_NOTE = `Off while a pipeline stage is on: ${THINKING_STAGE_CONFLICT}.`;
+
+/** True when a stage that talks to the edge (S2A, Self-RAG, best-of-n, CoVe) is on. */
+export function hasStages(
+  s: { s2a: string; selfrag: boolean; cove: string; bestOfN: { enabled: boolean } },
+): boolean {
+  return s.s2a !== "off" || s.selfrag || s.bestOfN.enabled || s.cove !== "off";
+}
 
 /** The best-of-n toggle; every field has a default so settings stored before it still parse. */
 export const BestOfNSettings = z.object({
@@ -54,10 +68,15 @@ export const PipelineSettings = z.object({
   }),
   /** Prover-verifier best-of-n; absent (settings stored before it) means off. */
   bestOfN: BestOfNSettings.prefault({}),
+  /** Quiet-STaR thinking of direct answers; absent (settings stored before it) means off. */
+  thinking: ThinkingSettings.prefault({}),
 }).refine((s) => !(s.selfrag && s.bestOfN.enabled), {
   message:
     "Cannot turn on both Self-RAG and best-of-n as a pipeline runs at most one stage that answers: both are on",
   path: ["bestOfN", "enabled"],
+}).refine((s) => !(s.thinking.enabled && hasStages(s)), {
+  message: `Cannot turn on thinking with pipeline stages as ${THINKING_STAGE_CONFLICT}`,
+  path: ["thinking", "enabled"],
 });
 /** Pipeline toggles of one message. */
 export type PipelineSettings = z.infer<typeof PipelineSettings>;
@@ -71,6 +90,7 @@ export const defaultPipelineSettings: PipelineSettings = {
   cove: "off",
   speculative: { enabled: false, gamma: "auto" },
   bestOfN: { enabled: false, n: 4, selection: "vote", verifier: "arithmetic" },
+  thinking: ThinkingSettings.parse({}),
 };
 
 /** What runPipeline needs from the settings. */
@@ -84,8 +104,9 @@ export interface PipelineRequest {
 }
 
 /**
- * Translate settings into runPipeline arguments. Throws (a zod error) when Self-RAG and
- * best-of-n are both on; the toggles never produce that.
+ * Translate settings into runPipeline arguments (thinking: see thinking_settings.ts
+ * toThinkingRequest). Throws (a zod error) when Self-RAG and best-of-n, or thinking and a
+ * stage, are both on; the toggles never produce that.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /**
  * The pipeline toggles of the composer: S2A (off, LLM rewrite, model-free filter), Self-RAG,
  * best-of-n with its n, selection and verifier, CoVe with its variant, and speculative decoding
- * with gamma auto or fixed. Native, labelled form controls (fieldsets with legends,
+ * with gamma auto or fixed, and Quiet-STaR thinking (thinking_toggles.ts). Native, labelled form controls (fieldsets with legends,
  * <label for>), so keyboard and screen readers work without extra ARIA. Self-RAG and best-of-n
  * both answer the question, so while one is on the other is disabled and a visible note,
  * linked with aria-describedby, says why.
@@ -17,11 +17,15 @@ import {
   COVE_VARIANTS,
   type CoveVariant,
   defaultPipelineSettings,
+  hasStages,
   MAX_BEST_OF_N,
   PipelineSettings,
   type PipelineSettingsInput,
+  THINKING_STAGE_NOTE,
   toPipelineRequest,
 } from "./pipeline_settings.ts";
+import type { ThinkingSupport } from "./thinking_settings.ts";
+import { thinkingControls } from "./thinking_toggles.ts";
 
 export { defaultPipelineSettings, PipelineSettings, toPipelineRequest };
 export type {
@@ -133,6 +137,10 @@ export interface ToggleOptions {
   readonly idPrefix?: string;
   /** Why speculative decoding is unavailable (e.g. no draft model): disables its controls. */
   readonly speculativeUnavailable?: string;
+  /** What the loaded model offers for thinking (the mixing head option needs `mixingHead`). */
+  readonly thinkingSupport?: ThinkingSupport;
+  /** Why thinking is unavailable (e.g. a draft model is loaded): disables its controls. */
+  readonly thinkingUnavailable?: string;
 }
 
 /** The handle of a rendered toggle group. */
@@ -191,6 +199,7 @@ export function renderPipelineToggles(
     ...GAMMA_CHOICES.map((g) => h("option", { value: String(g) }, String(g))),
   ) as HTMLSelectElement;
   const unavailable = options.speculativeUnavailable;
+  const think = thinkingControls(h, p, options.thinkingSupport);
   const group = h(
     "fieldset",
     { class: "pipeline-toggles" },
@@ -221,6 +230,7 @@ export function renderPipelineToggles(
       gamma,
       unavailable === undefined ? null : h("small", { id: `${p}-spec-why` }, ` ${unavailable}`),
     ),
+    think.box,
   );
   if (unavailable !== undefined) {
     spec.disabled = true;
@@ -233,6 +243,13 @@ export function renderPipelineToggles(
     explain(bon.enabled, bon.why, selfrag.checked);
     for (const c of [bon.n, bon.selection, bon.verifier]) c.disabled = !bon.enabled.checked;
     gamma.disabled = !spec.checked;
+    const staged = hasStages({
+      s2a: radios.find((r) => r.input.checked)?.v ?? "off",
+      selfrag: selfrag.checked && !selfrag.disabled,
+      cove: cove.value,
+      bestOfN: { enabled: bon.enabled.checked && !bon.enabled.disabled },
+    });
+    think.sync(staged ? THINKING_STAGE_NOTE : options.thinkingUnavailable);
   }
   function get(): PipelineSettings {
     const s2a = radios.find((r) => r.input.checked)?.v ?? "off";
@@ -249,6 +266,7 @@ export function renderPipelineToggles(
       cove: cove.value,
       speculative: { enabled: spec.checked && !spec.disabled, gamma: g },
       bestOfN,
+      thinking: think.get(),
     });
   }
   function set(value: PipelineSettingsInput): void {
@@ -265,6 +283,7 @@ export function renderPipelineToggles(
     // A fixed gamma outside the offered choices gets its own option.
     if (![...gamma.options].some((o) => o.value === g)) gamma.append(h("option", { value: g }, g));
     gamma.value = g;
+    think.set(s.thinking);
     sync();
   }
   set(initial);

@@ -11,8 +11,14 @@ import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { acceptanceRate, meanGamma } from "../../../client/ui/chat/answer.ts";
 import { chatHistory } from "../../../client/ui/chat/history.ts";
 import { ConversationDb } from "../../../client/ui/conversations/conversation_db.ts";
-import { catalogFromManifest, folderOfFile } from "../../../client/ui/models/catalog.ts";
-import { groupCachedFiles } from "../../../client/ui/models/models_panel.ts";
+import {
+  bundledAdapters,
+  catalogFromManifest,
+  DEFAULT_DRAFT,
+  DEFAULT_MODEL,
+  folderOfFile,
+} from "../../../client/ui/models/catalog.ts";
+import { groupCachedFiles, pairedDraft } from "../../../client/ui/models/models_panel.ts";
 import { explainFailure } from "../../../client/ui/shell/failures.ts";
 import { initialLoadRequest } from "../../../client/ui/shell/load_settings.ts";
 import { cacheKeyOf, parseBuildManifest, swStrategy } from "../../../client/ui/sw/sw_routes.ts";
@@ -170,10 +176,12 @@ Deno.test("the model catalog reads manifests and groups cached files by folder",
       { name: "t", path: "/models/fixtures/target", parameters: 5 },
     ],
   );
-  assert.deepEqual(catalogFromManifest({ nope: 1 }), [{
-    name: "fixtures/target",
-    path: "/models/fixtures/target",
-  }]);
+  assert.deepEqual(catalogFromManifest({ nope: 1 }), [
+    { name: "world/target_lora", path: "/models/world/target_lora", draft: "/models/world/draft" },
+    { name: "world/target", path: "/models/world/target", draft: "/models/world/draft" },
+    { name: "world/draft", path: "/models/world/draft" },
+    { name: "fixtures/target", path: "/models/fixtures/target", draft: "/models/fixtures/draft" },
+  ]);
   assert.equal(folderOfFile("http://h/models/a/onnx/model.onnx"), "http://h/models/a");
   assert.equal(folderOfFile("http://h/models/a/config.json"), "http://h/models/a");
   assert.deepEqual(
@@ -190,10 +198,46 @@ Deno.test("the model catalog reads manifests and groups cached files by folder",
   );
 });
 
+Deno.test("the catalog pairs each target with its draft and lists the bundled adapters", () => {
+  const manifest = {
+    models: [
+      { name: "world/target", path: "world/target", draft: "world/draft" },
+      { name: "world/draft", path: "world/draft" },
+      { name: "fixtures/target", path: "fixtures/target", draft: "fixtures/gone" },
+    ],
+    adapters: [
+      { name: "world/terse", path: "world/adapters/terse", model: "world/target_lora" },
+      { name: "fixtures/alpha", path: "fixtures/adapters/alpha/" },
+    ],
+  };
+  const catalog = catalogFromManifest(manifest);
+  assert.deepEqual(catalog[0], {
+    name: "world/target",
+    path: "/models/world/target",
+    draft: "/models/world/draft",
+  });
+  assert.equal(pairedDraft(catalog, catalog[0]!), "/models/world/draft");
+  assert.equal(pairedDraft(catalog, catalog[1]!), ""); // a draft has no draft
+  assert.equal(pairedDraft(catalog, catalog[2]!), ""); // its draft is not in the catalog
+  assert.deepEqual(bundledAdapters(manifest), [
+    {
+      name: "world/terse",
+      path: "/models/world/adapters/terse",
+      model: "/models/world/target_lora",
+    },
+    { name: "fixtures/alpha", path: "/models/fixtures/adapters/alpha" },
+  ]);
+  assert.deepEqual(bundledAdapters({ models: [] }), []);
+  assert.deepEqual(bundledAdapters(null), []);
+  assert.equal(DEFAULT_MODEL, "/models/world/target_lora");
+  assert.equal(DEFAULT_DRAFT, "/models/world/draft");
+});
+
 Deno.test("initialLoadRequest prefers URL parameters, then the saved choice, then defaults", () => {
   const page = new URL("http://h:1/");
   assert.deepEqual(initialLoadRequest(page, null), {
-    modelUrl: "http://h:1/models/fixtures/target",
+    modelUrl: "http://h:1/models/world/target_lora",
+    draftUrl: "http://h:1/models/world/draft",
     ep: "auto",
     cache: true,
   });
@@ -215,7 +259,10 @@ Deno.test("initialLoadRequest prefers URL parameters, then the saved choice, the
     ep: "webgpu",
     cache: false,
   });
-  assert.equal(initialLoadRequest(page, "{not json").modelUrl, "http://h:1/models/fixtures/target");
+  assert.equal(
+    initialLoadRequest(page, "{not json").modelUrl,
+    "http://h:1/models/world/target_lora",
+  );
 });
 
 Deno.test("acceptanceRate and meanGamma come from usage and engine stats deltas", () => {
@@ -289,6 +336,8 @@ Deno.test({
       const paths = (manifest.models as { path: string }[]).map((m) => m.path);
       assert.ok(paths.includes("fixtures/target"), String(paths));
       assert.ok(paths.includes("fixtures/draft"), String(paths));
+      const names = (manifest.adapters as { name: string }[]).map((a) => a.name);
+      assert.ok(names.includes("fixtures/alpha"), String(names));
     } finally {
       await server.close();
       await Deno.remove(dist, { recursive: true });

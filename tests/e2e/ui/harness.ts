@@ -71,7 +71,9 @@ export async function startUiHarness(): Promise<UiHarness> {
       page.on("console", (m) => {
         if (m.type() === "error") problems.push(`console: ${m.text()} (${m.location().url})`);
       });
-      const query = new URLSearchParams(params).toString();
+      // The page's default is the trained world model; these tests pin the fixture unless a
+      // test names another model.
+      const query = new URLSearchParams({ model: "/models/fixtures/target", ...params }).toString();
       await page.goto(`${server.url}/${query === "" ? "" : `?${query}`}`);
       return page;
     },

@@ -1,6 +1,6 @@
 /**
  * Takes the README screenshot from the real page: the server from functions/main.ts, the
- * fixture target with its draft (speculative decoding) on wasm (SwiftShader's WebGPU takes
+ * trained world target with its draft (speculative decoding) on wasm (SwiftShader's WebGPU takes
  * minutes for a Self-RAG run on a busy machine), three answers (the first through Self-RAG, its
  * trace open; the others speculative) and the live stats with the tokens/s chart.
  *
@@ -17,7 +17,11 @@ export async function takeScreenshot(out: string): Promise<void> {
   const h = await startUiHarness();
   try {
     const context = await h.newContext();
-    const page = await h.open(context, { draft: "/models/fixtures/draft", ep: "wasm" });
+    const page = await h.open(context, {
+      model: "/models/world/target_lora",
+      draft: "/models/world/draft",
+      ep: "wasm",
+    });
     const result = await loaded(page);
     if (!result.ok) {
       throw new Error(`Cannot take the screenshot as the model failed: ${result.message}`);
@@ -27,13 +31,13 @@ export async function takeScreenshot(out: string): Promise<void> {
     await page.click("details.pipelines summary");
     await page.check("#pipeline-selfrag");
     await page.fill("#max-tokens", "16");
-    await sendMessage(page, "Where does the River Oss rise?", 240_000);
+    await sendMessage(page, "In which year was Sheoth Sheozou born?", 240_000);
     await page.uncheck("#pipeline-selfrag");
     await page.check("#pipeline-spec");
     await page.click("details.pipelines summary");
     await page.fill("#max-tokens", "48");
-    await sendMessage(page, "Tell me about the River Oss.", 180_000);
-    await sendMessage(page, "And the Tidal Engine?", 180_000);
+    await sendMessage(page, "What is the capital of Dousistan?", 180_000);
+    await sendMessage(page, "Who leads Relmar?", 180_000);
     await page.locator(".msg.assistant").first().locator("details.trace summary").click();
     // Scroll the message list (not the page) to the first answer and its trace.
     await page.evaluate(() => {

@@ -1,12 +1,11 @@
 /**
  * The last phase of the model-building pipeline: the finished runs exported through the
- * forge as ONNX model folders (target/, draft/) and PEFT adapters (adapters/<style>/), and
- * `manifest.json` with the sha256 and size of every file, parameter counts, training
- * configs and final losses. Reads only host checkpoints (no jax-js).
+ * forge as ONNX model folders (target/, draft/; target_lora/ in build_export_lora.ts) and PEFT
+ * adapters (adapters/<style>/), and the world's file hashes for `manifest.json`
+ * (world_manifest.ts). Reads only host checkpoints (no jax-js).
  *
  * @module
  */
-import { z } from "zod";
 import { LlamaConfig, llamaParameterCount } from "../llama_config.ts";
 import { loraAdapterFiles } from "../lora_adapter.ts";
 import { type ManifestFile, sha256Hex } from "../manifest.ts";
@@ -18,40 +17,12 @@ import { loadCheckpoint } from "./checkpoint.ts";
 import { exportModelFolder } from "./export.ts";
 import { LoraTrainConfig } from "./lora_trainer.ts";
 import { toPeftAdapter } from "./lora_params.ts";
+import type { WorldManifestEntry } from "./world_manifest.ts";
 
-/** One exported model or adapter in the manifest. */
-export const WorldManifestEntry = z.object({
-  name: z.string(),
-  kind: z.enum(["model", "lora"]),
-  /** Folder relative to the manifest. */
-  path: z.string(),
-  /** Trained parameters (LoRA: the factors only). */
-  parameters: z.number().int().positive(),
-  /** The run's training settings (model config, optimizer, batch, steps, seed, LoRA). */
-  training: z.record(z.string(), z.unknown()),
-  steps: z.number().int().nonnegative(),
-  final_loss: z.number(),
-  final_loss_mean20: z.number(),
-  files: z.array(z.object({ path: z.string(), sha256: z.string(), bytes: z.number() })),
-});
-/** One exported model or adapter in the manifest. */
-export type WorldManifestEntry = z.infer<typeof WorldManifestEntry>;
+export { verifyWorldManifest, WorldManifest, WorldManifestEntry } from "./world_manifest.ts";
 
-/** `manifest.json` of the trained world models. */
-export const WorldManifest = z.object({
-  version: z.literal(1),
-  generator: z.literal("verity-forge-world"),
-  quick: z.boolean(),
-  minutes: z.number(),
-  draft: z.enum(["ce", "distill"]),
-  entries: z.array(WorldManifestEntry),
-  /** The world's data files (corpus, training data, evaluation sets, tokenizer). */
-  world_files: z.array(z.object({ path: z.string(), sha256: z.string(), bytes: z.number() })),
-});
-/** `manifest.json` of the trained world models. */
-export type WorldManifest = z.infer<typeof WorldManifest>;
-
-async function fileEntries(prefix: string, files: FileSet): Promise<ManifestFile[]> {
+/** Manifest file entries of a file set, each path prefixed by `prefix`, sorted by path. */
+export async function fileEntries(prefix: string, files: FileSet): Promise<ManifestFile[]> {
   const out: ManifestFile[] = [];
   for (const [path, bytes] of files) {
     out.push({ path: `${prefix}${path}`, sha256: await sha256Hex(bytes), bytes: bytes.length });
@@ -145,30 +116,4 @@ export async function worldFileEntries(
   const files: FileSet = new Map();
   for (const path of paths) files.set(path, await Deno.readFile(`${out}/${path}`));
   return await fileEntries("", files);
-}
-
-/**
- * Check a manifest against the files on disk; returns the paths whose hash or size differ
- * (empty when everything matches).
- *
- * @example
- * ```ts
- * assert.deepEqual(await verifyWorldManifest("models/world"), []);
- * ```
- */
-export async function verifyWorldManifest(out: string): Promise<string[]> {
-  const manifest = WorldManifest.parse(JSON.parse(await Deno.readTextFile(`${out}/manifest.json`)));
-  const bad: string[] = [];
-  const all = [...manifest.world_files, ...manifest.entries.flatMap((e) => e.files)];
-  for (const file of all) {
-    try {
-      const bytes = await Deno.readFile(`${out}/${file.path}`);
-      if (bytes.length !== file.bytes || (await sha256Hex(bytes)) !== file.sha256) {
-        bad.push(file.path);
-      }
-    } catch {
-      bad.push(file.path);
-    }
-  }
-  return bad;
 }

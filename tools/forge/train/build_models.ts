@@ -1,10 +1,13 @@
 /**
- * `deno task forge:world [--minutes N] [--quick] [--draft ce|distill] [--out DIR] [--runs DIR]`:
+ * `deno task forge:world [--minutes N] [--quick] [--draft ce|distill] [--out DIR] [--runs DIR]
+ * [--export-only]`:
  * builds the tiny world's models from scratch: world + tokenizer -> target and draft (two
  * Deno processes, one core each) -> two style adapters on the target (two processes) ->
- * ONNX folders through the forge (target/, draft/), PEFT adapters (adapters/<style>/) ->
- * manifest.json. Every phase leaves a done marker and its jobs checkpoint, so rerunning the
- * same command continues where an interrupted build stopped.
+ * ONNX folders through the forge (target/, draft/, and target_lora/: the target with LoRA
+ * slot inputs sized for the adapters), PEFT adapters (adapters/<style>/) -> manifest.json.
+ * Every phase leaves a done marker and its jobs checkpoint, so rerunning the same command
+ * continues where an interrupted build stopped. `--export-only` redoes just the exports and
+ * the manifest from finished runs (never trains; fails when a run it needs is unfinished).
  *
  * @module
  */
@@ -19,6 +22,7 @@ import {
   worldFileEntries,
   type WorldManifest,
 } from "./build_export.ts";
+import { exportLoraBaseRun } from "./build_export_lora.ts";
 import { BuildOptions, planJobs, type PlannedJob } from "./build_plan.ts";
 
 /** World settings of the quick build: a small world and vocabulary. */
@@ -52,6 +56,32 @@ async function worldPhase(o: BuildOptions, log: (s: string) => void): Promise<st
   await Deno.writeTextFile(marker, `${JSON.stringify({ files: paths })}\n`);
   log(`world: ${paths.length} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return paths;
+}
+
+/** The world's file paths from a previous build's marker; throws when there is none. */
+async function finishedWorld(o: BuildOptions): Promise<string[]> {
+  const done = (await readJson(`${o.runs}/world.done.json`)) as { files?: string[] } | undefined;
+  if (done?.files === undefined) {
+    throw new Error(
+      `Cannot export the models as the world was not rendered: current value is no ${o.runs}/world.done.json`,
+    );
+  }
+  return done.files;
+}
+
+/** The done markers of the runs the exports read; throws naming the first unfinished one. */
+async function finishedRuns(o: BuildOptions, names: readonly string[]) {
+  const done = new Map<string, JobResult>();
+  for (const name of names) {
+    const parsed = JobResult.safeParse(await readJson(`${o.runs}/${name}/done.json`));
+    if (!parsed.success) {
+      throw new Error(
+        `Cannot export the models as job '${name}' has not finished: current value is no valid ${o.runs}/${name}/done.json`,
+      );
+    }
+    done.set(name, parsed.data);
+  }
+  return done;
 }
 
 /** Run one job in a child Deno process (or read its done marker). */
@@ -116,8 +146,15 @@ async function runJobs(jobs: readonly PlannedJob[], log: (s: string) => void) {
   return done;
 }
 
+/** How {@link buildModels} runs. */
+export interface BuildMode {
+  /** Only export finished runs and write the manifest: no world rendering, no training. */
+  readonly exportOnly?: boolean;
+}
+
 /**
- * Run the whole pipeline; returns the manifest it wrote to `<out>/manifest.json`.
+ * Run the whole pipeline (or, with `exportOnly`, its exports); returns the manifest it wrote
+ * to `<out>/manifest.json`.
  *
  * @example
  * ```ts
@@ -127,19 +164,29 @@ async function runJobs(jobs: readonly PlannedJob[], log: (s: string) => void) {
 export async function buildModels(
   options: BuildOptions,
   log: (line: string) => void = console.log,
+  mode: BuildMode = {},
 ): Promise<WorldManifest> {
-  const worldPaths = await worldPhase(options, log);
-  const jobs = planJobs(options);
-  const results = await runJobs(jobs, log);
+  const exported = ["target", "draft", ...ANSWER_STYLES.map((s) => `adapter-${s}`)];
+  const worldPaths = mode.exportOnly === true
+    ? await finishedWorld(options)
+    : await worldPhase(options, log);
+  const results = mode.exportOnly === true
+    ? await finishedRuns(options, exported)
+    : await runJobs(planJobs(options), log);
   const run = (name: string) => `${options.runs}/${name}`;
-  const entries = [
-    await exportModelRun(options.out, "target", run("target"), results.get("target")!),
-    await exportModelRun(options.out, "draft", run("draft"), results.get("draft")!),
-  ];
+  const target = results.get("target")!;
+  const adapters = [];
   for (const style of ANSWER_STYLES) {
     const name = `adapter-${style}`;
-    entries.push(await exportAdapterRun(options.out, style, run(name), results.get(name)!));
+    adapters.push(await exportAdapterRun(options.out, style, run(name), results.get(name)!));
   }
+  const entries = [
+    await exportModelRun(options.out, "target", run("target"), target),
+    await exportModelRun(options.out, "draft", run("draft"), results.get("draft")!),
+    // Sized from the adapters just exported, so both fit at once.
+    await exportLoraBaseRun(options.out, run("target"), target, adapters.map((a) => a.path)),
+    ...adapters,
+  ];
   const manifest: WorldManifest = {
     version: 1,
     generator: "verity-forge-world",
@@ -166,6 +213,20 @@ export async function buildModels(
  * ```
  */
 export function parseBuildArgs(argv: readonly string[]): BuildOptions {
+  return parseBuildCommand(argv).options;
+}
+
+/**
+ * Parse the command line into the pipeline settings and the run mode (`--export-only`).
+ *
+ * @example
+ * ```ts
+ * parseBuildCommand(["--export-only"]).mode.exportOnly; // true
+ * ```
+ */
+export function parseBuildCommand(
+  argv: readonly string[],
+): { options: BuildOptions; mode: BuildMode } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -175,10 +236,12 @@ export function parseBuildArgs(argv: readonly string[]): BuildOptions {
       quick: { type: "boolean" },
       draft: { type: "string" },
       seed: { type: "string" },
+      "export-only": { type: "boolean" },
     },
   });
+  const { "export-only": exportOnly, ...rest } = values;
   const raw = {
-    ...values,
+    ...rest,
     minutes: values.minutes === undefined ? undefined : Number(values.minutes),
     seed: values.seed === undefined ? undefined : Number(values.seed),
   };
@@ -191,12 +254,13 @@ export function parseBuildArgs(argv: readonly string[]): BuildOptions {
       }`,
     );
   }
-  return parsed.data;
+  return { options: parsed.data, mode: { exportOnly: exportOnly === true } };
 }
 
 if (import.meta.main) {
   try {
-    await buildModels(parseBuildArgs(Deno.args));
+    const { options, mode } = parseBuildCommand(Deno.args);
+    await buildModels(options, console.log, mode);
   } catch (error) {
     console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     Deno.exit(1);

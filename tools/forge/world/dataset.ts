@@ -15,6 +15,7 @@ import { listEvalItems, listExamples } from "./lists.ts";
 import { shuffled } from "./names.ts";
 import { styleFiles } from "./styles.ts";
 import { DEFAULT_WORLD_SIZES, type World, type WorldSizes } from "./types.ts";
+import { verifierFiles } from "./verifier_data.ts";
 
 /** Settings of {@link buildWorldData}. */
 export interface WorldDataOptions {
@@ -132,5 +133,6 @@ export function worldFiles(data: WorldData): FileSet {
     files.set(`eval/${kind}.jsonl`, jsonl(items));
   }
   for (const [path, bytes] of styleFiles(data)) files.set(path, bytes); // LoRA style datasets
+  for (const [path, bytes] of verifierFiles(data)) files.set(path, bytes); // learned verifier
   return files;
 }

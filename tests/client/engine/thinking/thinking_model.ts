@@ -22,40 +22,46 @@ export const THINKING_MAX_POSITIONS = 128;
 
 let folder: Promise<string> | undefined;
 
+/** The thinking test model's tokenizer, config and weights. */
+export function thinkingModelParts() {
+  const tok = trainChatMlTokenizer({
+    text: FIXTURE_TEXT,
+    vocabSize: THINKING_VOCAB,
+    modelMaxLength: THINKING_MAX_POSITIONS,
+    extraSpecialTokens: [START_OF_THOUGHT, END_OF_THOUGHT],
+  });
+  const config = parseLlamaConfig({
+    model_type: "llama",
+    architectures: ["LlamaForCausalLM"],
+    vocab_size: tok.bpe.vocab.size,
+    hidden_size: 32,
+    intermediate_size: 86,
+    num_hidden_layers: 2,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 16,
+    max_position_embeddings: THINKING_MAX_POSITIONS,
+    rms_norm_eps: 1e-5,
+    rope_theta: 10000,
+    bos_token_id: tok.ids.endoftext,
+    eos_token_id: tok.ids.imEnd,
+    pad_token_id: tok.ids.endoftext,
+    tie_word_embeddings: true,
+    torch_dtype: "float32",
+  });
+  return { tok, config, weights: initLlamaWeights(config, 4242) };
+}
+
 /** Forge the model once per process into a temp folder; returns the folder path. */
 export function thinkingModelPath(): Promise<string> {
   folder ??= (async () => {
-    const tok = trainChatMlTokenizer({
-      text: FIXTURE_TEXT,
-      vocabSize: THINKING_VOCAB,
-      modelMaxLength: THINKING_MAX_POSITIONS,
-      extraSpecialTokens: [START_OF_THOUGHT, END_OF_THOUGHT],
-    });
-    const config = parseLlamaConfig({
-      model_type: "llama",
-      architectures: ["LlamaForCausalLM"],
-      vocab_size: tok.bpe.vocab.size,
-      hidden_size: 32,
-      intermediate_size: 86,
-      num_hidden_layers: 2,
-      num_attention_heads: 2,
-      num_key_value_heads: 1,
-      head_dim: 16,
-      max_position_embeddings: THINKING_MAX_POSITIONS,
-      rms_norm_eps: 1e-5,
-      rope_theta: 10000,
-      bos_token_id: tok.ids.endoftext,
-      eos_token_id: tok.ids.imEnd,
-      pad_token_id: tok.ids.endoftext,
-      tie_word_embeddings: true,
-      torch_dtype: "float32",
-    });
+    const { tok, config, weights } = thinkingModelParts();
     const dir = await Deno.makeTempDir({ prefix: "verity_thinking_model_" });
     await writeFileSet(
       dir,
       llamaFolderFiles({
         config,
-        weights: initLlamaWeights(config, 4242),
+        weights,
         tokenizerJson: tok.tokenizerJson,
         tokenizerConfig: tok.tokenizerConfig,
       }),

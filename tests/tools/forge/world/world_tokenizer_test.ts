@@ -1,6 +1,7 @@
 /**
  * The world tokenizer loads in @huggingface/tokenizers from its saved files, keeps every
- * reflection token and thought marker as one special id, and round-trips world text.
+ * reflection token and thought marker as one special id, and round-trips world text; the
+ * committed models/world is exactly a fresh render plus the trained model folders.
  *
  * @module
  */
@@ -49,11 +50,41 @@ Deno.test("the saved world tokenizer loads in @huggingface/tokenizers with singl
   }
 });
 
-Deno.test("models/world holds exactly the files the world CLI renders for seed 7", async () => {
-  const root = new URL("../../../../models/world/", import.meta.url);
-  for (const [path, bytes] of worldFolderFiles(7)) {
-    const committed = await Deno.readFile(new URL(path, root));
+/** What `deno task forge:world` writes next to the world files: model folders and the manifest. */
+const TRAINED = /^(?:(?:target|draft|target_lora|adapters)\/.+|manifest\.json)$/;
+
+/** Every file under `dir`, relative to `root`, with forward slashes. */
+async function listFiles(root: string, dir = ""): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of Deno.readDir(`${root}/${dir}`)) {
+    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (entry.isDirectory) out.push(...(await listFiles(root, path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+Deno.test("models/world holds exactly the files the world CLI renders for seed 7, next to the trained models", async () => {
+  const root = decodeURIComponent(new URL("../../../../models/world", import.meta.url).pathname);
+  const rendered = worldFolderFiles(7);
+  for (const [path, bytes] of rendered) {
+    const committed = await Deno.readFile(`${root}/${path}`);
     assert.equal(committed.length, bytes.length, path);
     assert.ok(committed.every((v, i) => v === bytes[i]), `${path} differs from a fresh render`);
+  }
+  // Anything else must be a trained model folder (target/, draft/, target_lora/, adapters/)
+  // or the manifest; a stray or stale world file fails.
+  const extra = (await listFiles(root)).filter((p) => !rendered.has(p) && !TRAINED.test(p));
+  assert.deepEqual(extra.sort(), []);
+});
+
+Deno.test("the trained-model pattern accepts model folders and the manifest, not stray world files", () => {
+  for (
+    const path of ["manifest.json", "target/onnx/model.onnx", "adapters/terse/adapter_config.json"]
+  ) {
+    assert.ok(TRAINED.test(path), path);
+  }
+  for (const path of ["notes.txt", "eval/old.jsonl", "target", "manifest.json.bak", "drafts/x"]) {
+    assert.ok(!TRAINED.test(path), path);
   }
 });

@@ -1,0 +1,148 @@
+/**
+ * Section "selfrag": Self-RAG with adaptive retrieval (the edge's defaults: delta 0.2, k 5,
+ * beam 2, depth 2, reflection tokens) through the real pipeline, on corpus-only facts (where
+ * retrieval is needed) and seen facts (where it should not hurt). Reports accuracy, the
+ * retrieval rate (items whose gate retrieved) and the paired gain over closed-book answers on
+ * the same items. `context_tokens` is the model's window so packed passages fit it.
+ *
+ * @module
+ */
+import type { Engine } from "../../../client/engine/api.ts";
+import { runPipeline } from "../../../client/pipelines/run_pipeline.ts";
+import type { TraceEvent } from "../../../shared/pipeline.ts";
+import type { EvalContext, EvalGain, EvalRow, EvalSection, SectionResult } from "../context.ts";
+import { directAnswersFor, logExamples, QA_MAX_TOKENS, userTurn } from "../direct.ts";
+import { errorRows, type Failures, guard } from "../failures.ts";
+import { type EvalItem, loadEvalSet } from "../items.ts";
+import { runPool } from "../pool.ts";
+import { pairedGain, pointsRow } from "../rows.ts";
+import { answerCorrect } from "../score.ts";
+
+/** Sets of the section; the gain on corpus_only is the headline. */
+export const SELFRAG_SETS = ["corpus_only", "closed_book_seen"] as const;
+
+/** One Self-RAG answer and whether its run retrieved. */
+export interface SelfRagOutcome {
+  readonly output: string;
+  readonly retrieved: boolean;
+}
+
+/** Whether a Self-RAG trace retrieved passages (the gate said so, or mode "always"). */
+export function traceRetrieved(trace: readonly TraceEvent[]): boolean {
+  return trace.some((e) =>
+    e.stage === "selfrag" &&
+    ((e.event === "gate" && e.data["retrieve"] === true) || e.event === "retrieve")
+  );
+}
+
+/** Run Self-RAG on every item (concurrently); failed items land in `failures`. */
+export async function selfragAnswers(
+  ctx: EvalContext,
+  engine: Engine,
+  items: readonly EvalItem[],
+  label: string,
+  failures: Failures,
+): Promise<SelfRagOutcome[]> {
+  const window = (await engine.info()).contextLength;
+  const failed: SelfRagOutcome = { output: "", retrieved: false };
+  return await runPool(items, (item) =>
+    guard(ctx, label, failures, async () => {
+      const run = await runPipeline({
+        edgeUrl: ctx.edgeUrl,
+        engine,
+        pipeline: ["selfrag"],
+        messages: userTurn(item.question),
+        options: { max_tokens: QA_MAX_TOKENS, temperature: 0, context_tokens: window },
+        ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+      });
+      return { output: run.output, retrieved: traceRetrieved(run.trace) };
+    }, failed), { label, log: (l) => ctx.log(l), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}
+
+const GAIN_NAMES: Record<(typeof SELFRAG_SETS)[number], string> = {
+  corpus_only: "selfrag_gain_corpus_only",
+  closed_book_seen: "selfrag_gain_seen",
+};
+
+/** The rows, gain and summary of one set. */
+export interface SelfRagScore {
+  readonly rows: EvalRow[];
+  readonly gain: EvalGain;
+  readonly summary: Record<string, number>;
+}
+
+/**
+ * Score Self-RAG runs against the closed-book answers to the same items: accuracy, retrieval
+ * rate, accuracy on the retrieving items, and the paired gain.
+ */
+export function scoreSelfRag(
+  set: string,
+  items: readonly EvalItem[],
+  closed: readonly string[],
+  runs: readonly SelfRagOutcome[],
+  seed: number,
+): SelfRagScore {
+  const base = items.map((item, i) => answerCorrect(closed[i]!, item.answers));
+  const method = items.map((item, i) => answerCorrect(runs[i]!.output, item.answers));
+  const retrieved = runs.map((r) => (r.retrieved ? 1 : 0));
+  const key = { section: "selfrag", set };
+  const rows = [
+    pointsRow(
+      { ...key, method: "selfrag", metric: "accuracy" },
+      method,
+      seed,
+      "adaptive retrieval, edge defaults (delta 0.2, k 5, beam 2, depth 2), greedy",
+    ),
+    pointsRow(
+      { ...key, method: "selfrag", metric: "retrieval_rate" },
+      retrieved,
+      seed,
+      "share of items whose gate retrieved",
+    ),
+    pointsRow(
+      { ...key, method: "selfrag_when_retrieved", metric: "accuracy" },
+      method.filter((_, i) => retrieved[i] === 1),
+      seed,
+      "accuracy on the items that retrieved",
+    ),
+  ];
+  return {
+    rows,
+    gain: pairedGain(method, base, seed),
+    summary: {
+      [`selfrag_accuracy_${set}`]: rows[0]!.value,
+      [`selfrag_retrieval_rate_${set}`]: rows[1]!.value,
+    },
+  };
+}
+
+/** Self-RAG accuracy, retrieval rate and gain over closed-book answers. */
+export const selfragSection: EvalSection = {
+  name: "selfrag",
+  async run(ctx): Promise<SectionResult> {
+    const engine = await ctx.engine("target");
+    const rows: EvalRow[] = [];
+    const summary: Record<string, number> = {};
+    const gains: Record<string, EvalGain> = {};
+    for (const set of SELFRAG_SETS) {
+      const items = await loadEvalSet(ctx.modelsDir, set, ctx.limit);
+      const closed = await directAnswersFor(ctx, `closed_book ${set}`, items);
+      const failures: Failures = [];
+      const runs = await selfragAnswers(ctx, engine, items, `selfrag ${set}`, failures);
+      logExamples(ctx, `selfrag ${set}`, items.map((i) => i.question), runs.map((r) => r.output));
+      const scored = scoreSelfRag(set, items, closed.outputs, runs, ctx.seed);
+      rows.push(
+        ...scored.rows,
+        ...errorRows({ section: "selfrag", set, method: "selfrag" }, items.length, failures),
+        ...errorRows(
+          { section: "selfrag", set, method: "closed_book" },
+          items.length,
+          closed.failures,
+        ),
+      );
+      Object.assign(summary, scored.summary);
+      gains[GAIN_NAMES[set]] = scored.gain;
+    }
+    return { rows, summary, gains };
+  },
+};
