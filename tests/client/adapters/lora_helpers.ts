@@ -19,6 +19,7 @@ import { MapAdapterSource } from "../../../client/adapters/map_source.ts";
 import type { PeftAdapterFiles } from "../../../client/adapters/source.ts";
 import { createEngine, type EngineDeps } from "../../../client/engine/engine.ts";
 import type { Engine } from "../../../client/engine/api.ts";
+import type { Decoder } from "../../../client/engine/decoder.ts";
 import { configureOrt } from "../../../client/engine/ort.ts";
 import type { EngineInitInput } from "../../../client/engine/init.ts";
 
@@ -93,4 +94,26 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
+}
+
+/** Logits ([seq, vocab]) of a prompt alone, then of one more token after it ([vocab]). */
+export async function alone(decoder: Decoder, prompt: number[], next: number) {
+  const n = prompt.length;
+  const pre = await decoder.step({
+    inputIds: BigInt64Array.from(prompt, BigInt),
+    attentionMask: new BigInt64Array(n).fill(1n),
+    positionIds: BigInt64Array.from(prompt.keys(), BigInt),
+    batch: 1,
+    seq: n,
+    past: decoder.emptyKv(1),
+  });
+  const dec = await decoder.step({
+    inputIds: BigInt64Array.of(BigInt(next)),
+    attentionMask: new BigInt64Array(n + 1).fill(1n),
+    positionIds: BigInt64Array.of(BigInt(n)),
+    batch: 1,
+    seq: 1,
+    past: pre.present,
+  });
+  return { prefill: pre.logits, decode: dec.logits };
 }

@@ -11,32 +11,17 @@ import { LoraBinding } from "../../../client/engine/lora/lora_binding.ts";
 import { buildLlamaOnnx } from "../../../tools/forge/llama_graph.ts";
 import { seededTokens } from "../../tools/forge/fixture_models.ts";
 import { ortTest } from "../engine/engine_fixtures.ts";
-import { fixture, fixtureSource, maxAbsDiff, mergedWeights, plainConfig } from "./lora_helpers.ts";
+import {
+  alone,
+  fixture,
+  fixtureSource,
+  maxAbsDiff,
+  mergedWeights,
+  plainConfig,
+} from "./lora_helpers.ts";
 
 const TOL = 1e-4;
 const V = fixture.config.vocab_size;
-
-/** Logits ([seq, vocab]) of a prompt alone, then of one more token after it ([vocab]). */
-async function alone(decoder: Decoder, prompt: number[], next: number) {
-  const n = prompt.length;
-  const pre = await decoder.step({
-    inputIds: BigInt64Array.from(prompt, BigInt),
-    attentionMask: new BigInt64Array(n).fill(1n),
-    positionIds: BigInt64Array.from(prompt.keys(), BigInt),
-    batch: 1,
-    seq: n,
-    past: decoder.emptyKv(1),
-  });
-  const dec = await decoder.step({
-    inputIds: BigInt64Array.of(BigInt(next)),
-    attentionMask: new BigInt64Array(n + 1).fill(1n),
-    positionIds: BigInt64Array.of(BigInt(n)),
-    batch: 1,
-    seq: 1,
-    past: pre.present,
-  });
-  return { prefill: pre.logits, decode: dec.logits };
-}
 
 async function mergedDecoder(name: string | undefined): Promise<Decoder> {
   const config = plainConfig();

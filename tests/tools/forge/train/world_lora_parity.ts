@@ -27,6 +27,7 @@ import { readSafetensors } from "../../../../tools/forge/safetensors.ts";
 import { loadCheckpoint } from "../../../../tools/forge/train/checkpoint.ts";
 import type { LlamaWeights } from "../../../../tools/forge/weights.ts";
 import { seededTokens } from "../fixture_models.ts";
+import { alone } from "../../../client/adapters/lora_helpers.ts";
 
 const TOL = 1e-4;
 
@@ -58,28 +59,6 @@ async function readAdapter(dir: string, name: string): Promise<ForgedLoraAdapter
     modules.push({ module: m[1]!, rank, alpha, scaling });
   }
   return { name, config, tensors, modules };
-}
-
-/** Logits ([seq, vocab]) of a prompt alone, then of one more token after it ([vocab]). */
-async function alone(decoder: Decoder, prompt: number[], next: number) {
-  const n = prompt.length;
-  const pre = await decoder.step({
-    inputIds: BigInt64Array.from(prompt, BigInt),
-    attentionMask: new BigInt64Array(n).fill(1n),
-    positionIds: BigInt64Array.from(prompt.keys(), BigInt),
-    batch: 1,
-    seq: n,
-    past: decoder.emptyKv(1),
-  });
-  const dec = await decoder.step({
-    inputIds: BigInt64Array.of(BigInt(next)),
-    attentionMask: new BigInt64Array(n + 1).fill(1n),
-    positionIds: BigInt64Array.of(BigInt(n)),
-    batch: 1,
-    seq: 1,
-    past: pre.present,
-  });
-  return { prefill: pre.logits, decode: dec.logits };
 }
 
 /** The pieces of an exported build the checks need. */
