@@ -35,6 +35,7 @@ export function headModelPath(head: HeadKind): Promise<string> {
         ? initMixingHead(h, 17, { weight: 0, bias: head.w })
         : initMixingHead(h, 17, { weight: 0.03, bias: 0.5 });
       const dir = await Deno.makeTempDir({ prefix: "verity_thinking_head_" });
+      removeAtExit(dir);
       await writeFileSet(
         dir,
         thinkingFolderFiles({
@@ -59,4 +60,15 @@ export async function headEngine(
 ): Promise<Engine> {
   configureOrt({ numThreads: 1 });
   return createEngine({ model: { kind: "path", path: await headModelPath(head) }, ep });
+}
+
+/** Remove a per-process temp folder when the test process ends. */
+function removeAtExit(dir: string): void {
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // Already gone.
+    }
+  });
 }

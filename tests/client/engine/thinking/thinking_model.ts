@@ -57,6 +57,7 @@ export function thinkingModelPath(): Promise<string> {
   folder ??= (async () => {
     const { tok, config, weights } = thinkingModelParts();
     const dir = await Deno.makeTempDir({ prefix: "verity_thinking_model_" });
+    removeAtExit(dir);
     await writeFileSet(
       dir,
       llamaFolderFiles({
@@ -78,4 +79,15 @@ export async function thinkingEngine(
 ): Promise<Engine> {
   configureOrt({ numThreads: 1 });
   return createEngine({ model: { kind: "path", path: await thinkingModelPath() }, ep, maxBatch });
+}
+
+/** Remove a per-process temp folder when the test process ends. */
+function removeAtExit(dir: string): void {
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch {
+      // Already gone.
+    }
+  });
 }
