@@ -94,7 +94,6 @@ async function runThoughts(
   const branched = await repackKv([kv], plan, decoder.shape);
   let cache = branched;
   const T0 = cache.length;
-  const R = rows.length;
   const V = decoder.vocabSize;
   try {
     // Pass p feeds: p = 0 <|startofthought|>; 0 < p < t thought token p; p = t the pair
@@ -102,30 +101,15 @@ async function runThoughts(
     for (let p = 0;; p++) {
       const last = p === t;
       if (last && head) return await headPass(decoder, branched, rows, t);
-      const S = last ? 2 : 1;
-      const W = cache.length + S;
-      const inputIds = new BigInt64Array(R * S); // [R, S]
-      const positionIds = new BigInt64Array(R * S); // [R, S]
-      const attentionMask = new BigInt64Array(R * W); // [R, T + S]
-      rows.forEach((row, r) => {
-        const o = row.job.thinking.options;
-        const ids = p === 0
-          ? [o.startId]
-          : last
-          ? [row.tokens[t - 1]!, o.endId]
-          : [row.tokens[p - 1]!];
-        ids.forEach((id, j) => {
-          inputIds[r * S + j] = BigInt(id);
-          positionIds[r * S + j] = BigInt(row.job.len + p + j);
-        });
-        attentionMask.fill(1n, r * W + T0 - row.job.len, (r + 1) * W);
-      });
       const out = await decoder.step({
-        inputIds,
-        attentionMask,
-        positionIds,
-        batch: R,
-        seq: S,
+        ...rowInputs(rows, T0, cache.length, p, (row) => {
+          const o = row.job.thinking.options;
+          return p === 0
+            ? [o.startId]
+            : last
+            ? [row.tokens[t - 1]!, o.endId]
+            : [row.tokens[p - 1]!];
+        }),
         past: cache,
       });
       if (!(head && cache === branched)) decoder.disposeKv(cache);
@@ -161,28 +145,13 @@ async function headPass(
   rows: readonly ThoughtRow[],
   t: number,
 ): Promise<ThoughtPost[]> {
-  const R = rows.length;
   const V = decoder.vocabSize;
   const S = t + 2;
-  const T0 = branched.length;
-  const W = T0 + S;
-  const inputIds = new BigInt64Array(R * S); // [R, S]
-  const positionIds = new BigInt64Array(R * S); // [R, S]
-  const attentionMask = new BigInt64Array(R * W); // [R, T0 + S]
-  rows.forEach((row, r) => {
-    const o = row.job.thinking.options;
-    [o.startId, ...row.tokens, o.endId].forEach((id, j) => {
-      inputIds[r * S + j] = BigInt(id);
-      positionIds[r * S + j] = BigInt(row.job.len + j);
-    });
-    attentionMask.fill(1n, r * W + T0 - row.job.len, (r + 1) * W);
-  });
   const out = await decoder.step({
-    inputIds,
-    attentionMask,
-    positionIds,
-    batch: R,
-    seq: S,
+    ...rowInputs(rows, branched.length, branched.length, 0, (row) => {
+      const o = row.job.thinking.options;
+      return [o.startId, ...row.tokens, o.endId];
+    }),
     past: branched,
   });
   decoder.disposeKv(out.present);
@@ -197,4 +166,33 @@ async function headPass(
     logits: out.logits.slice((r * S + S - 1) * V, (r * S + S) * V),
     w: mw[r * S + S - 1]!,
   }));
+}
+
+/**
+ * Step inputs of thought rows that all feed the same number of tokens: row r's ids at thought
+ * offset `offset` (positions after its prompt of `job.len` tokens), over a cache of `cacheLen`
+ * positions whose prompt part starts at `branchLen - job.len` (left padding is masked).
+ */
+function rowInputs(
+  rows: readonly ThoughtRow[],
+  branchLen: number,
+  cacheLen: number,
+  offset: number,
+  idsOf: (row: ThoughtRow) => readonly number[],
+) {
+  const R = rows.length;
+  const ids = rows.map(idsOf);
+  const S = ids[0]?.length ?? 0;
+  const W = cacheLen + S;
+  const inputIds = new BigInt64Array(R * S); // [R, S]
+  const positionIds = new BigInt64Array(R * S); // [R, S]
+  const attentionMask = new BigInt64Array(R * W); // [R, cacheLen + S]
+  rows.forEach((row, r) => {
+    ids[r]!.forEach((id, j) => {
+      inputIds[r * S + j] = BigInt(id);
+      positionIds[r * S + j] = BigInt(row.job.len + offset + j);
+    });
+    attentionMask.fill(1n, r * W + branchLen - row.job.len, (r + 1) * W);
+  });
+  return { inputIds, attentionMask, positionIds, batch: R, seq: S };
 }

@@ -30,34 +30,32 @@ Deno.test({
       gpuTensorsLive: number;
     };
     const layers = 2;
-    {
-      // Run 1 warms onnxruntime's WebGPU buffer cache, which keeps freed buffers of each size
-      // bucket for reuse and fills up over the first run as the KV cache grows. Run 2 asks for
-      // the same sizes, so it reuses those buffers: a real per-step leak still shows there in full.
-      for (const run of [first, second]) {
-        assert.equal(run.completionTokens, 500);
-        assert.ok(
-          run.samples.every((s) => s.live <= 2 * layers),
-          `live GPU tensors ${run.samples.map((s) => s.live)}`,
-        );
-        assert.ok(
-          run.samples.some((s) => s.live === 2 * layers),
-          "the cache was on the GPU while decoding",
-        );
-      }
-      assert.ok(stats.decodeSteps >= 998, `decode steps ${stats.decodeSteps}`);
-      assert.equal(stats.gpuTensorsLive, 0, "every GPU tensor disposed after the runs");
-      const early = second.samples.find((s) => s.step >= second.startStep + 100)!;
-      const late = second.samples.at(-1)!;
-      const growth = (late.rss - early.rss) / 1e6;
+    // Run 1 warms onnxruntime's WebGPU buffer cache, which keeps freed buffers of each size
+    // bucket for reuse and fills up over the first run as the KV cache grows. Run 2 asks for
+    // the same sizes, so it reuses those buffers: a real per-step leak still shows there in full.
+    for (const run of [first, second]) {
+      assert.equal(run.completionTokens, 500);
       assert.ok(
-        growth < 12,
-        `RSS outside the V8 heap grew ${growth.toFixed(1)} MB between step ${
-          early.step - second.startStep
-        } and ${late.step - second.startStep} of the second run (first run: ${
-          ((first.samples.at(-1)!.rss - first.samples[0]!.rss) / 1e6).toFixed(1)
-        } MB)`,
+        run.samples.every((s) => s.live <= 2 * layers),
+        `live GPU tensors ${run.samples.map((s) => s.live)}`,
+      );
+      assert.ok(
+        run.samples.some((s) => s.live === 2 * layers),
+        "the cache was on the GPU while decoding",
       );
     }
+    assert.ok(stats.decodeSteps >= 998, `decode steps ${stats.decodeSteps}`);
+    assert.equal(stats.gpuTensorsLive, 0, "every GPU tensor disposed after the runs");
+    const early = second.samples.find((s) => s.step >= second.startStep + 100)!;
+    const late = second.samples.at(-1)!;
+    const growth = (late.rss - early.rss) / 1e6;
+    assert.ok(
+      growth < 12,
+      `RSS outside the V8 heap grew ${growth.toFixed(1)} MB between step ${
+        early.step - second.startStep
+      } and ${late.step - second.startStep} of the second run (first run: ${
+        ((first.samples.at(-1)!.rss - first.samples[0]!.rss) / 1e6).toFixed(1)
+      } MB)`,
+    );
   },
 });

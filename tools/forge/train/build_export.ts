@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { LlamaConfig, llamaParameterCount } from "../llama_config.ts";
+import { llamaParameterCount, type LoraSlotsConfig, parseLlamaConfig } from "../llama_config.ts";
 import { loraAdapterFiles } from "../lora_adapter.ts";
 import { type ManifestFile, sha256Hex } from "../manifest.ts";
 import { type F32Tensor, readSafetensors } from "../safetensors.ts";
@@ -30,6 +30,14 @@ export async function fileEntries(prefix: string, files: FileSet): Promise<Manif
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** What {@link exportModelRun} adds to a plain export. */
+export interface ModelRunExtra {
+  /** LoRA slot inputs of the exported graph (the run's weights stay as they are). */
+  readonly lora?: LoraSlotsConfig;
+  /** Name of the plain model's entry this one shares weights with. */
+  readonly base?: string;
+}
+
 /**
  * Export a finished full-model run as an ONNX folder `<out>/<name>`; returns its entry.
  *
@@ -43,11 +51,15 @@ export async function exportModelRun(
   name: string,
   run: string,
   result: JobResult,
+  extra: ModelRunExtra = {},
 ): Promise<WorldManifestEntry> {
   const ckpt = await loadCheckpoint(`${run}/checkpoint`);
-  const config = ckpt.state.config.model;
+  const config = parseLlamaConfig({
+    ...ckpt.state.config.model,
+    ...(extra.lora !== undefined ? { lora: extra.lora } : {}),
+  });
   const files = await exportModelFolder(`${out}/${name}`, {
-    config,
+    config: extra.lora !== undefined ? config : ckpt.state.config.model,
     weights: ckpt.weights,
     tokenizerDir: out,
   });
@@ -55,7 +67,8 @@ export async function exportModelRun(
     name,
     kind: "model",
     path: name,
-    parameters: llamaParameterCount(LlamaConfig.parse(config)),
+    ...(extra.base !== undefined ? { base: extra.base } : {}),
+    parameters: llamaParameterCount(config),
     training: { ...ckpt.state.config },
     steps: ckpt.state.step,
     final_loss: result.final_loss,

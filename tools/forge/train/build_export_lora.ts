@@ -8,17 +8,9 @@
  * @module
  */
 import { z } from "zod";
-import {
-  llamaParameterCount,
-  LORA_TARGET_MODULES,
-  LoraSlotsConfig,
-  LoraTargetModule,
-  parseLlamaConfig,
-} from "../llama_config.ts";
+import { LORA_TARGET_MODULES, LoraSlotsConfig, LoraTargetModule } from "../llama_config.ts";
 import type { JobResult } from "./build_job.ts";
-import { fileEntries } from "./build_export.ts";
-import { loadCheckpoint } from "./checkpoint.ts";
-import { exportModelFolder } from "./export.ts";
+import { exportModelRun } from "./build_export.ts";
 import type { WorldManifestEntry } from "./world_manifest.ts";
 
 /** The `adapter_config.json` fields that size the slots. */
@@ -85,26 +77,8 @@ export async function exportLoraBaseRun(
   for (const path of adapterPaths) {
     adapterConfigs.push(JSON.parse(await Deno.readTextFile(`${out}/${path}/adapter_config.json`)));
   }
-  const ckpt = await loadCheckpoint(`${run}/checkpoint`);
-  const config = parseLlamaConfig({
-    ...ckpt.state.config.model,
+  return await exportModelRun(out, name, run, result, {
     lora: loraSlotsFor(adapterConfigs),
-  });
-  const files = await exportModelFolder(`${out}/${name}`, {
-    config,
-    weights: ckpt.weights,
-    tokenizerDir: out,
-  });
-  return {
-    name,
-    kind: "model",
-    path: name,
     base,
-    parameters: llamaParameterCount(config),
-    training: { ...ckpt.state.config },
-    steps: ckpt.state.step,
-    final_loss: result.final_loss,
-    final_loss_mean20: result.final_loss_mean20,
-    files: await fileEntries(`${name}/`, files),
-  };
+  });
 }
