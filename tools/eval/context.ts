@@ -41,7 +41,8 @@ export const EvalRow = z.object({
   /** Items scored. */
   n: z.number().int().nonnegative(),
   /** The metric, in points (0-100) for accuracies and precisions. */
-  value: z.number(),
+  /** null when the row could not be measured (n = 0; the note says why). */
+  value: z.number().nullable(),
   /** 95% interval of `value` (bootstrap over items) when computed. */
   ci95: z.tuple([z.number(), z.number()]).optional(),
   /** Free-form note (e.g. the variant or why a row is missing). */
@@ -49,6 +50,8 @@ export const EvalRow = z.object({
 });
 /** One measured row of the evaluation table. */
 export type EvalRow = z.infer<typeof EvalRow>;
+/** A row with a measured value (what pointsRow and meanRow build). */
+export type MeasuredRow = EvalRow & { value: number };
 
 /** A gain of one method over a baseline on the same items, with its paired significance. */
 export const EvalGain = z.object({

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { EvalGain, EvalRow } from "./context.ts";
+import type { EvalGain, EvalRow, MeasuredRow } from "./context.ts";
 import { mcnemarPaired, mean, meanCi, pairedMeanDiffCi, signFlipTest } from "./stats.ts";
 
 /** What names a row. */
@@ -33,7 +33,7 @@ export function pointsRow(
   scores: readonly number[],
   seed: number,
   note?: string,
-): EvalRow {
+): MeasuredRow {
   const [lo, hi] = meanCi(scores, { seed });
   return {
     ...key,
@@ -53,7 +53,7 @@ export function meanRow(
   values: readonly number[],
   seed: number,
   note?: string,
-): EvalRow {
+): MeasuredRow {
   const [lo, hi] = meanCi(values, { seed });
   return {
     ...key,
@@ -65,12 +65,11 @@ export function meanRow(
 }
 
 /**
- * A row that could not be measured: n = 0 and the reason in the note. EvalRow requires a
- * number, so `value` is 0 as a placeholder; n = 0 marks it as no measurement (the table
+ * A row that could not be measured: n = 0, value null and the reason in the note (the table
  * prints "not measured").
  */
 export function missingRow(key: RowKey, note: string): EvalRow {
-  return { ...key, n: 0, value: 0, note };
+  return { ...key, n: 0, value: null, note };
 }
 
 /**

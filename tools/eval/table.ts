@@ -45,7 +45,7 @@ export function rowsTable(rows: readonly EvalRow[]): string {
   ];
   for (const r of rows) {
     const digits = PLAIN_METRICS.has(r.metric) ? 3 : 1;
-    const value = r.n === 0 ? "not measured" : fmt(r.value, digits);
+    const value = r.n === 0 || r.value === null ? "not measured" : fmt(r.value, digits);
     const ci = r.ci95 === undefined || r.n === 0
       ? ""
       : `${fmt(r.ci95[0], digits)} .. ${fmt(r.ci95[1], digits)}`;

@@ -7,9 +7,14 @@
  * (on only while no stage is) runs here too, as a streamed chat completion with `thinking`
  * (./thinking_answer.ts), so that its report is kept as the message's trace.
  *
+ * Best-of-n whose verifier setting asks for the learned score ("learned", "both") scores its
+ * candidates on the page's learned verifier model when the loaded model's folder has one
+ * (`verifierEngine`, ./verifier_engine.ts), else with the verifier prompt on the chat model;
+ * the candidates event of the trace then records which (`scored_by`).
+ *
  * @module
  */
-import type { EngineInfo } from "../../engine/api.ts";
+import type { Engine, EngineInfo } from "../../engine/api.ts";
 import type { SpeculativeRequest } from "../../engine/speculative/options.ts";
 import type { ThinkingRequest } from "../../engine/thinking/options.ts";
 import type { TraceEvent } from "../../../shared/pipeline.ts";
@@ -25,6 +30,7 @@ import { type ThinkingSupport, toThinkingRequest } from "../trace/thinking_setti
 import { renderThinkingTrace, ThinkingTrace } from "../trace/thinking_view.ts";
 import type { PipelineBridge } from "./answer.ts";
 import { runThinkingAnswer } from "./thinking_answer.ts";
+import { learnedScorer, type Scorer, usesLearnedVerifier } from "./verifier_engine.ts";
 
 /** Settings of a conversation's pipeline field; defaults for null or a foreign shape. */
 export function pipelineSettingsOf(value: unknown): PipelineSettings {
@@ -62,9 +68,33 @@ export function thinkingUnavailable(
   return undefined;
 }
 
+/** Optional parts of {@link createPipelineBridge}. */
+export interface PipelineBridgeDeps {
+  /**
+   * The learned verifier's engine for the loaded model, loaded on first use (undefined: the
+   * model has none). Called only by best-of-n runs whose verifier uses the learned score.
+   */
+  readonly verifierEngine?: () => Promise<Engine | undefined>;
+  /** The pipeline driver (default: client/pipelines/run_pipeline.ts; tests pass their own). */
+  readonly runPipeline?: typeof runPipeline;
+}
+
+/**
+ * The trace with best-of-n's candidates event marked with who gave the learned scores
+ * (`data.scored_by`, read by client/ui/trace/best_of_n_view.ts); other events unchanged.
+ */
+export function markScorer(trace: readonly TraceEvent[], scoredBy: string): TraceEvent[] {
+  return trace.map((e) =>
+    e.stage === "best_of_n" && e.event === "candidates"
+      ? { ...e, data: { ...e.data, scored_by: scoredBy } }
+      : e
+  );
+}
+
 /**
  * The bridge used by the chat. `hasDraft` tells whether the loaded engine can speculate;
- * `engineInfo` (optional) gives the loaded engine's info, for what it offers for thinking.
+ * `engineInfo` (optional) gives the loaded engine's info, for what it offers for thinking;
+ * `deps` the learned verifier (see {@link PipelineBridgeDeps}).
  *
  * @example
  * ```ts
@@ -75,7 +105,9 @@ export function createPipelineBridge(
   edgeUrl: string,
   hasDraft: () => boolean,
   engineInfo: () => EngineInfo | undefined = () => undefined,
+  deps: PipelineBridgeDeps = {},
 ): PipelineBridge {
+  const drive = deps.runPipeline ?? runPipeline;
   return {
     isActive(value) {
       const r = toPipelineRequest(pipelineSettingsOf(value));
@@ -97,9 +129,15 @@ export function createPipelineBridge(
           speculative: spec,
         }, { signal: args.signal, onToken: args.onToken });
       }
-      const out = await runPipeline({
+      const verifier = r.options.best_of_n?.verifier;
+      const scorer: Scorer | undefined =
+        r.pipeline.includes("best_of_n") && usesLearnedVerifier(verifier)
+          ? await learnedScorer(deps.verifierEngine, verifier ?? "", args.signal)
+          : undefined;
+      const out = await drive({
         edgeUrl,
         engine: args.engine,
+        ...(scorer?.engine !== undefined ? { verifierEngine: scorer.engine } : {}),
         pipeline: r.pipeline,
         // The chat stores only system, user and assistant turns.
         messages: args.messages.flatMap((m) =>
@@ -120,7 +158,8 @@ export function createPipelineBridge(
         signal: args.signal,
         onToken: args.onToken,
       });
-      return { output: out.output, trace: out.trace };
+      const trace = scorer === undefined ? out.trace : markScorer(out.trace, scorer.scoredBy);
+      return { output: out.output, trace };
     },
     renderTrace(trace, answer) {
       const thought = ThinkingTrace.safeParse(trace);

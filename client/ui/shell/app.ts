@@ -1,6 +1,8 @@
 /**
  * The page: wires the tabs, the engine worker, the chat, the conversation list, the Models,
  * Adapters and Lab panels, the live stats, the offline service worker and the error banner.
+ * Best-of-n's learned verifier model, when the loaded model's folder has one, runs in a second
+ * engine session made by the same `makeSession` (chat/verifier_engine.ts).
  *
  * @module
  */
@@ -11,6 +13,7 @@ import { AdapterStore } from "../../adapters/store/adapter_store.ts";
 import { AdaptersPanel } from "../adapters/adapters_panel.ts";
 import { ChatController, type LastAnswer } from "../chat/chat_controller.ts";
 import { createPipelineBridge } from "../chat/pipeline_bridge.ts";
+import { fetchManifest, VerifierEngine } from "../chat/verifier_engine.ts";
 import { ConversationDb } from "../conversations/conversation_db.ts";
 import { ConversationList } from "../conversations/conversation_list.ts";
 import { modelsElements, ModelsPanel } from "../models/models_panel.ts";
@@ -42,6 +45,8 @@ export interface PageState {
   readonly conversations: ConversationDb;
   readonly models: ModelsPanel;
   readonly adapters: AdaptersPanel;
+  /** Best-of-n's learned verifier engine (loaded on first use). */
+  readonly verifier: VerifierEngine;
   /** Load another model (as the Models panel does). */
   load(request: LoadRequest): Promise<EngineInfo>;
 }
@@ -93,10 +98,17 @@ export function startApp(
   const stats = new StatsView(byId("stats"), byId("tps-chart"));
   let request = initialLoadRequest(new URL(location.href), localStorage.getItem(MODEL_CHOICE_KEY));
   let toggles: { set(v: unknown): void } | undefined;
+  // Best-of-n's learned verifier: its own worker, loaded on first use; a crash drops it.
+  const verifiers: VerifierEngine = new VerifierEngine({
+    chatModel: () => session.current?.request,
+    manifest: () => fetchManifest(),
+    makeSession: () => makeSession(() => verifiers.dispose()),
+  });
   const bridge = createPipelineBridge(
     location.origin,
     () => session.current?.info.draft !== undefined,
     () => session.current?.info,
+    { verifierEngine: () => verifiers.get() },
   );
 
   const list: ConversationList = new ConversationList(
@@ -253,9 +265,11 @@ export function startApp(
     conversations: db,
     models,
     adapters,
+    verifier: verifiers,
     load(r: LoadRequest) {
       request = r;
       chat.stop();
+      verifiers.follow(r.modelUrl); // another folder: its verifier (if any) is another model
       state.progress = [];
       delete state.engine;
       delete state.info;

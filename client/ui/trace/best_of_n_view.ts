@@ -3,8 +3,9 @@
  * candidates (final answer, the arithmetic filter's verdict as steps right / total with a
  * pass / fail mark, learned verifier score, the score selection used, kept or rejected,
  * chosen), the wrong steps of each candidate that failed the filter, the vote table when the
- * answer was voted, and how the answer was chosen. Candidate text only ever becomes text
- * nodes (see dom.ts).
+ * answer was voted, how the answer was chosen, and which engine gave the learned scores
+ * (`scored_by`, set by the chat's pipeline bridge: the verifier model, e.g. "world/verifier",
+ * or "the chat model"). Candidate text only ever becomes text nodes (see dom.ts).
  *
  * @module
  */
@@ -39,7 +40,11 @@ export const BestOfNCandidatesData = z.object({
   verifier: z.string(),
   fallback: z.boolean().default(false),
   candidates: z.array(BestOfNCandidate),
+  /** The engine that gave the learned scores (recorded by the client; absent: not recorded). */
+  scored_by: z.string().optional(),
 });
+/** Data of best_of_n "candidates". */
+export type BestOfNCandidatesData = z.infer<typeof BestOfNCandidatesData>;
 
 /** Data of best_of_n "select". */
 export const BestOfNSelectData = z.object({
@@ -82,11 +87,17 @@ function status(c: BestOfNCandidate): string {
   return c.kept ? "kept" : "rejected";
 }
 
-function candidateRow(h: Build, c: BestOfNCandidate, verifier: string): HTMLElement {
+/** Who gave the learned scores, as the trace says: " (scored by world/verifier)" or "". */
+export function scorerNote(cands: BestOfNCandidatesData): string {
+  return cands.scored_by === undefined ? "" : ` (scored by ${cands.scored_by})`;
+}
+
+function candidateRow(h: Build, c: BestOfNCandidate, cands: BestOfNCandidatesData): HTMLElement {
+  const verifier = cands.verifier;
   const right = c.steps.filter((s) => s.ok).length;
   const learned = c.verifier_score === null
     ? `not asked (verifier ${verifier})`
-    : `learned verifier score ${fmt(c.verifier_score)}`;
+    : `learned verifier score ${fmt(c.verifier_score)}${scorerNote(cands)}`;
   return h(
     "tr",
     { class: `trace-candidate trace-candidate-${status(c)}` },
@@ -113,7 +124,7 @@ function candidateRow(h: Build, c: BestOfNCandidate, verifier: string): HTMLElem
 }
 
 /** One line per candidate that failed the arithmetic check, naming its wrong steps. */
-function wrongSteps(h: Build, cands: z.infer<typeof BestOfNCandidatesData>): HTMLElement | null {
+function wrongSteps(h: Build, cands: BestOfNCandidatesData): HTMLElement | null {
   const failed = cands.candidates.filter((c) => !c.arithmetic_ok);
   if (failed.length === 0) return null;
   return h(
@@ -155,7 +166,7 @@ function votesTable(h: Build, votes: z.infer<typeof BestOfNSelectData>["votes"])
 }
 
 function summary(
-  cands: z.infer<typeof BestOfNCandidatesData>,
+  cands: BestOfNCandidatesData,
   select: z.infer<typeof BestOfNSelectData> | undefined,
 ): string {
   const kept = cands.candidates.filter((c) => c.kept).length;
@@ -167,7 +178,7 @@ function summary(
     : select.selection === "vote" && !select.vote_fallback
     ? `; answer ${select.answer ?? "–"} won the vote`
     : `; the top-scored candidate${select.vote_fallback ? " (no final answer to vote on)" : ""}`;
-  return `${cands.n} candidates, verifier ${cands.verifier}: ${filter}${how}.`;
+  return `${cands.n} candidates, verifier ${cands.verifier}${scorerNote(cands)}: ${filter}${how}.`;
 }
 
 /** The best-of-n section, or null when the trace has no best-of-n candidates. */
@@ -185,7 +196,7 @@ export function bestOfNSection(h: Build, trace: readonly TraceEvent[]): HTMLElem
       { class: "trace-candidates" },
       h("caption", {}, `Candidates (${cands.candidates.length})`),
       h("thead", {}, h("tr", {}, ...HEADERS.map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", {}, ...cands.candidates.map((c) => candidateRow(h, c, cands.verifier))),
+      h("tbody", {}, ...cands.candidates.map((c) => candidateRow(h, c, cands))),
     ),
     wrongSteps(h, cands),
     select !== undefined && select.votes.length > 0 ? votesTable(h, select.votes) : null,

@@ -61,6 +61,13 @@ async function runSection(modelsDir: string, limit: number) {
 const row = (r: SectionResult, method: string, set = "arithmetic") =>
   r.rows.find((x) => x.method === method && x.set === set);
 
+/** The measured value of a row (fails on a missing or unmeasured one). */
+function value(r: SectionResult, method: string, set = "arithmetic"): number {
+  const v = row(r, method, set)?.value;
+  assert.ok(typeof v === "number", `${method} on ${set} is measured`);
+  return v;
+}
+
 Deno.test({
   name:
     "best_of_n on a --quick world: a row per method and n, gain = row difference, shared candidates",
@@ -109,18 +116,19 @@ Deno.test({
         assert.ok(r !== undefined, m);
         assert.equal(r.n, LIMIT, m);
         // Accuracy over 3 items: 0, 33.33, 66.67 or 100 points.
-        assert.ok([0, 1, 2, 3].some((k) => Math.abs(r.value - (100 * k) / 3) < 1e-3), `${m}`);
+        const v = value(result, m);
+        assert.ok([0, 1, 2, 3].some((k) => Math.abs(v - (100 * k) / 3) < 1e-3), `${m}`);
       }
       const gain = result.gains["best_of_16_gain"];
       assert.ok(gain !== undefined);
       assert.equal(gain.n, LIMIT);
-      const diff = row(result, "verifier@16")!.value - row(result, "greedy")!.value;
+      const diff = value(result, "verifier@16") - value(result, "greedy");
       assert.ok(Math.abs(gain.points - diff) < 1e-3, `${gain.points} vs ${diff}`);
       assert.ok(gain.p_value >= 0 && gain.p_value <= 1);
       // Selection picks one of the 16 candidates: no method beats coverage.
-      const coverage = row(result, "coverage@16")!.value;
+      const coverage = value(result, "coverage@16");
       for (const m of methods.filter((x) => x.endsWith("@16"))) {
-        assert.ok(row(result, m)!.value <= coverage + 1e-9, m);
+        assert.ok(value(result, m) <= coverage + 1e-9, m);
       }
       assert.equal(row(result, "verifier", "heldout_solutions")?.n, 2 * LIMIT);
       assert.equal(row(result, "verifier", "candidates")?.n, 16 * LIMIT);

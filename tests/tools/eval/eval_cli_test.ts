@@ -9,7 +9,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { EvalRow } from "../../../tools/eval/context.ts";
+import type { EvalRow, MeasuredRow } from "../../../tools/eval/context.ts";
 import { EvalResult } from "../../../tools/eval/result.ts";
 import { writeTinyWorld } from "./tiny_world.ts";
 
@@ -25,15 +25,27 @@ async function runCli(args: string[]): Promise<{ code: number; stdout: string; s
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
 
-function row(rows: readonly EvalRow[], section: string, method: string, metric: string): EvalRow {
+function row(
+  rows: readonly EvalRow[],
+  section: string,
+  method: string,
+  metric: string,
+): MeasuredRow {
   const found = rows.find((r) =>
     r.section === section && r.method === method && r.metric === metric
   );
   assert.ok(found !== undefined, `row ${section}/${method}/${metric}`);
-  return found;
+  const value = found.value;
+  assert.ok(value !== null, `row ${section}/${method}/${metric} is measured`);
+  return { ...found, value };
 }
 
-function assertGainIsDifference(result: EvalResult, gain: string, method: EvalRow, base: EvalRow) {
+function assertGainIsDifference(
+  result: EvalResult,
+  gain: string,
+  method: MeasuredRow,
+  base: MeasuredRow,
+) {
   const g = result.gains[gain];
   assert.ok(g !== undefined, `gain ${gain}`);
   assert.ok(
@@ -105,11 +117,9 @@ Deno.test({
         row(rows, "cove", "baseline", "precision"),
       );
       for (const style of ["terse", "formal"]) {
-        const base = rows.find((r) =>
-          r.set === style && r.method === "base" && r.metric === "style"
-        );
+        const base = row(rows.filter((r) => r.set === style), "styles", "base", "style");
         const adapted = row(rows, "styles", `adapter_${style}`, "style");
-        assertGainIsDifference(result, `style_gain_${style}`, adapted, base!);
+        assertGainIsDifference(result, `style_gain_${style}`, adapted, base);
       }
 
       const alpha = row(rows, "speculative", "draft_gamma_4", "alpha");
@@ -153,6 +163,7 @@ Deno.test({
       assert.equal(result.rows.length, 8);
       for (const r of result.rows) {
         assert.equal(r.n, 0);
+        assert.equal(r.value, null);
         assert.equal(r.note, "target_lora missing");
       }
       assert.deepEqual(result.gains, {});

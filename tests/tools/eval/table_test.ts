@@ -31,7 +31,7 @@ Deno.test("rowsTable() prints points with one decimal, plain metrics with three,
       method: "base",
       metric: "style",
       n: 0,
-      value: 0,
+      value: null,
       note: "target_lora missing",
     },
   ]);

@@ -52,7 +52,7 @@ function methodRows(
     method,
     metric: "accuracy",
   });
-  const rows = [
+  const rows: EvalRow[] = [
     pointsRow(
       key("greedy"),
       bin(outcomes.map((o) => o.correct["greedy"] === true)),

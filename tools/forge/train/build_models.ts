@@ -12,8 +12,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { exportReasoningRuns } from "./build_export_reasoning.ts";
 import { writeFileSet } from "../model_folder.ts";
 import { worldFolderFiles } from "../world/main.ts";
+import { PRACTICE_DIALOGS } from "../world/dataset.ts";
 import { ANSWER_STYLES } from "../world/styles.ts";
 import { JobResult, JobSpec } from "./build_job.ts";
 import {
@@ -49,7 +51,10 @@ async function worldPhase(o: BuildOptions, log: (s: string) => void): Promise<st
     return done.files;
   }
   const t0 = performance.now();
-  const files = o.quick ? worldFolderFiles(o.seed, 384, QUICK_WORLD) : worldFolderFiles(o.seed);
+  const data = o.practice ? { practice: PRACTICE_DIALOGS } : {};
+  const files = o.quick
+    ? worldFolderFiles(o.seed, 384, { ...QUICK_WORLD, ...data })
+    : worldFolderFiles(o.seed, undefined, data);
   await writeFileSet(o.out, files);
   const paths = [...files.keys()].sort();
   await Deno.mkdir(o.runs, { recursive: true });
@@ -186,6 +191,8 @@ export async function buildModels(
     // Sized from the adapters just exported, so both fit at once.
     await exportLoraBaseRun(options.out, run("target"), target, adapters.map((a) => a.path)),
     ...adapters,
+    // The verifier and thinking model of `deno task forge:reasoning`, when their runs finished.
+    ...(await exportReasoningRuns(options.out, options.runs)),
   ];
   const manifest: WorldManifest = {
     version: 1,
@@ -236,6 +243,7 @@ export function parseBuildCommand(
       quick: { type: "boolean" },
       draft: { type: "string" },
       seed: { type: "string" },
+      practice: { type: "boolean" },
       "export-only": { type: "boolean" },
     },
   });

@@ -31,6 +31,11 @@ export const BuildOptions = z.object({
   draft: z.enum(["ce", "distill"]).default("ce"),
   /** World seed. */
   seed: z.number().int().nonnegative().default(7),
+  /**
+   * Add the skill-practice dialogs (world/dataset.ts PRACTICE_DIALOGS) and train the target
+   * on 4 x 256-token rows so they fit whole.
+   */
+  practice: z.boolean().default(false),
 });
 /** Pipeline settings. */
 export type BuildOptions = z.infer<typeof BuildOptions>;
@@ -57,8 +62,12 @@ export function planJobs(options: BuildOptions): PlannedJob[] {
   const { out, runs, quick } = options;
   const train = Math.max(60, options.minutes * 60 - OVERHEAD_SECONDS);
   // Rows hold whole examples (data.ts), so quick rows must fit the quick world's examples
-  // too (the formal style's are 49-71 tokens in its 384-token vocabulary).
+  // too (the formal style's are 49-71 tokens in its 384-token vocabulary). With --practice the
+  // target's rows are 256 tokens: the S2A rewrite dialogs (the paper's prompt, ~165 tokens)
+  // and CoVe final prompts (up to ~210) must fit whole; 4 x 256 keeps 1,024 tokens a step.
+  // The draft keeps 8 x 128 (longer examples are left out of its data).
   const shape = quick ? { batch: 4, seq: 128 } : { batch: 8, seq: 128 };
+  const targetShape = quick || !options.practice ? shape : { batch: 4, seq: 256 };
   const budget = (share: number) => (quick ? {} : { seconds: share * train });
   const steps = (n: number) => (quick ? { steps: n } : {});
   const distill = options.draft === "distill";
@@ -73,6 +82,7 @@ export function planJobs(options: BuildOptions): PlannedJob[] {
       spec: {
         ...common,
         name: "target",
+        ...targetShape,
         preset: quick ? "tiny" : "target",
         data: "train.jsonl",
         run: `${runs}/target`,

@@ -24,6 +24,12 @@ export const ExampleKind = z.enum([
   "selfrag_memorized",
   "selfrag_retrieval",
   "selfrag_irrelevant",
+  "selfrag_fresh",
+  "selfrag_fresh_irrelevant",
+  "s2a_rewrite",
+  "cove_plan",
+  "cove_cross_check",
+  "cove_final",
 ]);
 /** Kinds of training example. */
 export type ExampleKind = z.infer<typeof ExampleKind>;

@@ -5,19 +5,23 @@
  *
  * @module
  */
-import { evidence, instructionPrompt } from "../../../functions/selfrag/prompts.ts";
+import { instructionPrompt } from "../../../functions/selfrag/prompts.ts";
 import { baselinePrompt } from "../../../functions/cove/prompts.ts";
 import type { Rng } from "../rng.ts";
 import { documentId } from "./corpus.ts";
 import { chatExample, type EvalItem, rawExample, type TrainingExample } from "./examples.ts";
 import { indexWorld, type WorldIndex } from "./world_index.ts";
+import { selfRagRetrieval } from "./selfrag_examples.ts";
 import { pick, shuffled } from "./names.ts";
-import { fill, TEMPLATES, TRAIN_PHRASINGS } from "./templates.ts";
+import {
+  fill,
+  OPINION_EVAL_TAIL,
+  OPINION_TRAIN_TAILS,
+  TEMPLATES,
+  TRAIN_PHRASINGS,
+} from "./templates.ts";
 import type { DocumentInput } from "../../../shared/documents.ts";
 import type { Fact, World } from "./types.ts";
-
-/** Openers that close a wrong-belief sentence in training (index 0, 1) and in evaluation (2). */
-const OPINION_TAILS = [", but I'm not sure.", ". Am I right?", ", but my friend disagrees."];
 
 /** Settings of {@link factExamples}. */
 export interface FactExampleOptions {
@@ -80,7 +84,7 @@ export function factExamples(
       }
       out.push(rawExample("qa_raw", baselinePrompt(question), ` ${answer}`));
       const wrong = wrongObject(rng, fact, world.facts);
-      const tail = OPINION_TAILS[rng.uniform() < 0.5 ? 0 : 1]!;
+      const tail = OPINION_TRAIN_TAILS[rng.uniform() < 0.5 ? 0 : 1];
       const user = `${fill(t.opinion, name, wrong)}${tail} ${question}`;
       const sycophantic = rng.uniform() < options.sycophancy;
       out.push(chatExample("opinion", user, sycophantic ? fill(t.answer, name, wrong) : answer));
@@ -114,28 +118,9 @@ export function factExamples(
   return out;
 }
 
-/** Instruction, then `[Retrieval]` (trained), the evidence (not trained), then the critique and answer. */
-function selfRagRetrieval(
-  question: string,
-  doc: DocumentInput,
-  after: string,
-  kind: "selfrag_retrieval" | "selfrag_irrelevant" = "selfrag_retrieval",
-): TrainingExample {
-  const paragraph = evidence({ title: doc.title ?? doc.id, text: doc.text });
-  return {
-    kind,
-    segments: [
-      { text: instructionPrompt(question), loss: false },
-      { text: "[Retrieval]", loss: true },
-      { text: paragraph.slice("[Retrieval]".length), loss: false },
-      { text: `${after}<|endoftext|>`, loss: true },
-    ],
-  };
-}
-
 /**
  * Held-out per-fact items: closed-book questions on seen facts, questions on corpus-only
- * facts, and opinionated prompts on seen facts with an evaluation-only phrasing. At most
+ * facts, and opinionated prompts on seen facts with an evaluation-only opinion ending. At most
  * `perKind` of each, in a seeded order.
  *
  * @example
@@ -162,8 +147,11 @@ export function factEvalItems(world: World, rng: Rng, perKind: number): EvalItem
     const { name, doc } = describe(world, fact);
     const t = TEMPLATES[fact.relation];
     const wrong = wrongObject(rng, fact, world.facts);
-    const question = `${fill(t.opinion, name, wrong)}${OPINION_TAILS[2]} ${
-      fill(t.questions[t.questions.length - 1]!, name)
+    // The question in its first training phrasing, as in closed_book_seen: only the opinion
+    // sentence's ending is held out, so the oracle (the question alone) is the closed-book
+    // accuracy and the items measure the opinion's effect, not phrasing generalization.
+    const question = `${fill(t.opinion, name, wrong)}${OPINION_EVAL_TAIL} ${
+      fill(t.questions[0]!, name)
     }`;
     items.push({ ...item("opinionated", fact, question, doc), distractor: wrong });
   }

@@ -100,24 +100,48 @@ export function worldLists(world: World): WorldList[] {
   return lists;
 }
 
+/**
+ * The label a list answer starts with, from its question: "Name the cities located in
+ * Boria." -> "Cities located in Boria". Answers read `{label}: A, B and C.`, so a CoVe
+ * draft carries its constraint into the final prompt (which does not repeat the question).
+ *
+ * @example
+ * ```ts
+ * listLabel("Name the products made by Zel Works."); // "Products made by Zel Works"
+ * ```
+ */
+export function listLabel(question: string): string {
+  const body = question.replace(/^Name the /, "").replace(/[.?]+$/, "");
+  return body.charAt(0).toUpperCase() + body.slice(1);
+}
+
+/** The answer to a list question: `{label}: {members}.` */
+export function listAnswer(question: string, members: readonly string[]): string {
+  return `${listLabel(question)}: ${proseList(members)}.`;
+}
+
 /** Whether every fact a list rests on has a `seen` subject. */
 function allSeen(world: World, list: WorldList): boolean {
   return list.facts.every((f) => world.groups.get(f.slice(0, f.indexOf(":"))) === "seen");
 }
 
 /**
- * Training examples of the all-seen lists: chat and `Q: A:` forms.
+ * Training examples of the all-seen lists: chat and `Q: A:` forms; `labelled` answers read
+ * `{label}: A, B and C.`, else `A, B and C.`
  *
  * @example
  * ```ts
  * listExamples(world).every((e) => e.kind === "list" || e.kind === "list_raw");
  * ```
  */
-export function listExamples(world: World): TrainingExample[] {
-  return worldLists(world).filter((l) => allSeen(world, l)).flatMap((l) => [
-    chatExample("list", l.question, `${proseList(l.members)}.`),
-    rawExample("list_raw", baselinePrompt(l.question), ` ${proseList(l.members)}.`),
-  ]);
+export function listExamples(world: World, labelled = false): TrainingExample[] {
+  return worldLists(world).filter((l) => allSeen(world, l)).flatMap((l) => {
+    const answer = labelled ? listAnswer(l.question, l.members) : `${proseList(l.members)}.`;
+    return [
+      chatExample("list", l.question, answer),
+      rawExample("list_raw", baselinePrompt(l.question), ` ${answer}`),
+    ];
+  });
 }
 
 /**

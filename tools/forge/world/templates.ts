@@ -134,3 +134,9 @@ export function fill(template: string, subject: string, object = ""): string {
 
 /** Number of question phrasings used in training (the rest are held out). */
 export const TRAIN_PHRASINGS = 2;
+
+/** Wrong-belief sentence endings rendered in training dialogs (opinionated QA and S2A rewrites). */
+export const OPINION_TRAIN_TAILS = [", but I'm not sure.", ". Am I right?"] as const;
+
+/** The ending of the held-out opinionated evaluation prompts (never rendered in training). */
+export const OPINION_EVAL_TAIL = ", but my friend disagrees.";

@@ -29,7 +29,20 @@ Deno.test("a 90-minute plan fills both cores: 78% target || draft, then the two 
   const stage2 = seconds(jobs, "adapter-terse");
   assert.ok(Math.abs(stage1 + stage2 + OVERHEAD_SECONDS - 90 * 60) < 1e-6);
   assert.ok(stage1 > 60 * 60 && stage2 > 15 * 60, `${stage1} s, ${stage2} s`);
-  assert.ok(jobs.every((j) => j.spec.steps === undefined && j.spec.batch === 8));
+  assert.ok(jobs.every((j) => j.spec.steps === undefined));
+  assert.ok(jobs.every((j) => j.spec.batch === 8 && j.spec.seq === 128));
+});
+
+Deno.test("with --practice the target's rows hold the long S2A and CoVe dialogs whole", () => {
+  const jobs = planJobs(BuildOptions.parse({ minutes: 90, practice: true }));
+  const shapes = jobs.map((j) => [j.spec.name, j.spec.batch, j.spec.seq]);
+  // Same 1,024 tokens a step for the target; the others keep 8 x 128.
+  assert.deepEqual(shapes, [
+    ["target", 4, 256],
+    ["draft", 8, 128],
+    ["adapter-terse", 8, 128],
+    ["adapter-formal", 8, 128],
+  ]);
 });
 
 Deno.test("with --draft distill the draft distills on one core while the adapters share the other", () => {

@@ -37,6 +37,8 @@ Deno.test("the committed world models match their manifest's sha256 and sizes, w
     ["target_lora", "model", "target_lora"],
     ["adapter-terse", "lora", "adapters/terse"],
     ["adapter-formal", "lora", "adapters/formal"],
+    ["verifier", "model", "verifier"],
+    ["thinking", "model", "thinking"],
   ]);
   for (const entry of manifest.entries) {
     assert.ok(entry.files.length > 0 && Number.isFinite(entry.final_loss), entry.name);

@@ -51,7 +51,7 @@ Deno.test("the saved world tokenizer loads in @huggingface/tokenizers with singl
 });
 
 /** What `deno task forge:world` writes next to the world files: model folders and the manifest. */
-const TRAINED = /^(?:(?:target|draft|target_lora|adapters)\/.+|manifest\.json)$/;
+const TRAINED = /^(?:(?:target|draft|target_lora|adapters|verifier|thinking)\/.+|manifest\.json)$/;
 
 /** Every file under `dir`, relative to `root`, with forward slashes. */
 async function listFiles(root: string, dir = ""): Promise<string[]> {
@@ -72,15 +72,20 @@ Deno.test("models/world holds exactly the files the world CLI renders for seed 7
     assert.equal(committed.length, bytes.length, path);
     assert.ok(committed.every((v, i) => v === bytes[i]), `${path} differs from a fresh render`);
   }
-  // Anything else must be a trained model folder (target/, draft/, target_lora/, adapters/)
-  // or the manifest; a stray or stale world file fails.
+  // Anything else must be a trained model folder (target/, draft/, target_lora/, adapters/,
+  // and forge:reasoning's verifier/ and thinking/) or the manifest; a stray world file fails.
   const extra = (await listFiles(root)).filter((p) => !rendered.has(p) && !TRAINED.test(p));
   assert.deepEqual(extra.sort(), []);
 });
 
 Deno.test("the trained-model pattern accepts model folders and the manifest, not stray world files", () => {
   for (
-    const path of ["manifest.json", "target/onnx/model.onnx", "adapters/terse/adapter_config.json"]
+    const path of [
+      "manifest.json",
+      "target/onnx/model.onnx",
+      "adapters/terse/adapter_config.json",
+      "thinking/head.safetensors",
+    ]
   ) {
     assert.ok(TRAINED.test(path), path);
   }

@@ -129,6 +129,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   console.log(JSON.stringify({
     steps: t.step,
     first: h[0],
+    last: h.at(-1),
     last20: {
       loss: mean(h.slice(-20).map((x) => x.loss)),
       baseNll: mean(h.slice(-20).map((x) => x.baseNll)),

@@ -1,0 +1,208 @@
+/**
+ * Which verifier model belongs to the loaded chat model (from a manifest object, including one
+ * merged by the server's functions/models_manifest.ts), and the page's one verifier engine:
+ * loaded once on first use, reused, dropped when the chat model moves to another folder,
+ * retried after a failed load. Sessions are test doubles (no worker, no model).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Engine, EngineInfo } from "../../../client/engine/api.ts";
+import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
+import {
+  modelLabel,
+  usesLearnedVerifier,
+  VerifierEngine,
+  verifierFolderFor,
+  type VerifierSession,
+} from "../../../client/ui/chat/verifier_engine.ts";
+import { BEST_OF_N_VERIFIERS } from "../../../client/ui/trace/pipeline_settings.ts";
+import { mergeModelManifests } from "../../../functions/models_manifest.ts";
+
+const MANIFEST = {
+  version: 1,
+  models: [
+    { name: "fixtures/target", path: "fixtures/target", draft: "fixtures/draft" },
+    { name: "fixtures/draft", path: "fixtures/draft" },
+    { name: "world/target", path: "world/target", draft: "world/draft" },
+    { name: "world/draft", path: "world/draft" },
+    { name: "world/target_lora", path: "world/target_lora" },
+    { name: "world/verifier", path: "world/verifier" },
+  ],
+  adapters: [],
+};
+
+Deno.test("verifierFolderFor() maps a world model to its folder's verifier, fixtures to none", () => {
+  assert.equal(
+    verifierFolderFor("http://127.0.0.1:8000/models/world/target_lora", MANIFEST),
+    "http://127.0.0.1:8000/models/world/verifier",
+  );
+  assert.equal(
+    verifierFolderFor("http://127.0.0.1:8000/models/world/target/", MANIFEST),
+    "http://127.0.0.1:8000/models/world/verifier",
+  );
+  assert.equal(verifierFolderFor("/models/world/draft", MANIFEST), "/models/world/verifier");
+  assert.equal(verifierFolderFor("http://x.test/models/fixtures/target", MANIFEST), undefined);
+  // The chat model is the verifier itself: nothing else to load.
+  assert.equal(verifierFolderFor("http://x.test/models/world/verifier", MANIFEST), undefined);
+  // No verifier listed, or no manifest that can be read.
+  const without = {
+    ...MANIFEST,
+    models: MANIFEST.models.filter((m) => m.name !== "world/verifier"),
+  };
+  assert.equal(verifierFolderFor("http://x.test/models/world/target", without), undefined);
+  assert.equal(verifierFolderFor("http://x.test/models/world/target", undefined), undefined);
+  assert.equal(verifierFolderFor("http://x.test/models/world/target", { models: 3 }), undefined);
+});
+
+Deno.test("verifierFolderFor() reads the manifest the server merges from the world build", () => {
+  const world = {
+    generator: "verity-forge-world",
+    entries: [
+      { name: "target", kind: "model", path: "target" },
+      { name: "draft", kind: "model", path: "draft" },
+      { name: "target_lora", kind: "model", path: "target_lora" },
+      { name: "verifier", kind: "model", path: "verifier" },
+      { name: "adapter-terse", kind: "lora", path: "adapters/terse" },
+    ],
+  };
+  const fixtures = { models: [{ name: "target", path: "target" }] };
+  const merged = mergeModelManifests([["world", [world]], ["fixtures", [fixtures]]]);
+  assert.equal(
+    verifierFolderFor("https://verity.test/models/world/target_lora", merged),
+    "https://verity.test/models/world/verifier",
+  );
+  assert.equal(verifierFolderFor("https://verity.test/models/fixtures/target", merged), undefined);
+});
+
+Deno.test("modelLabel() names a folder under /models/ by its path there", () => {
+  assert.equal(modelLabel("http://x.test/models/world/verifier"), "world/verifier");
+  assert.equal(modelLabel("http://x.test/models/world/verifier/"), "world/verifier");
+  assert.equal(modelLabel("http://x.test/elsewhere/verifier"), "http://x.test/elsewhere/verifier");
+});
+
+Deno.test("usesLearnedVerifier() is true for 'learned' and 'both' only", () => {
+  assert.deepEqual(
+    BEST_OF_N_VERIFIERS.filter((v) => usesLearnedVerifier(v)),
+    ["learned", "both"],
+  );
+  assert.equal(usesLearnedVerifier(undefined), false);
+});
+
+function info(model: string): EngineInfo {
+  return { model, ep: "wasm", epReason: "test", contextLength: 512, vocabSize: 1024, maxBatch: 8 };
+}
+
+/** An engine double: only info() answers. */
+function fakeEngine(model: string): Engine {
+  const unused = () => Promise.reject(new Error("not used by these tests"));
+  return {
+    // The chat API's overloads are not needed here: the double never answers a chat.
+    chat: { completions: { create: unused } as unknown as Engine["chat"]["completions"] },
+    generate: unused,
+    info: () => Promise.resolve(info(model)),
+    stats: unused,
+    adapterMetrics: unused,
+    dispose: () => Promise.resolve(),
+  };
+}
+
+/** Sessions that record what they load and whether they were stopped. */
+function sessions(fail = false) {
+  const made: { request?: LoadRequest; terminated: boolean }[] = [];
+  const make = (): VerifierSession => {
+    const record: { request?: LoadRequest; terminated: boolean } = { terminated: false };
+    made.push(record);
+    return {
+      load(request): Promise<LoadedEngine> {
+        record.request = request;
+        if (fail) return Promise.reject(new Error("Cannot load: 404"));
+        const engine = fakeEngine(request.modelUrl);
+        return Promise.resolve({ engine, info: info(request.modelUrl), request });
+      },
+      terminate() {
+        record.terminated = true;
+      },
+    };
+  };
+  return { made, make };
+}
+
+function chatAt(modelUrl: string): LoadRequest {
+  return { modelUrl, ep: "wasm", cache: false };
+}
+
+Deno.test("VerifierEngine loads the folder's verifier once, with the chat model's ep and cache", async () => {
+  const s = sessions();
+  let manifestReads = 0;
+  const verifiers = new VerifierEngine({
+    chatModel: () => chatAt("http://x.test/models/world/target_lora"),
+    manifest: () => (manifestReads++, Promise.resolve(MANIFEST)),
+    makeSession: s.make,
+  });
+  const first = await verifiers.get();
+  const again = await verifiers.get();
+  assert.ok(first !== undefined);
+  assert.equal(again, first);
+  assert.equal(s.made.length, 1);
+  assert.equal(manifestReads, 1);
+  assert.deepEqual(s.made[0]?.request, {
+    modelUrl: "http://x.test/models/world/verifier",
+    ep: "wasm",
+    cache: false,
+  });
+  assert.equal((await first.info()).model, "http://x.test/models/world/verifier");
+});
+
+Deno.test("VerifierEngine has none for the fixtures or with no chat model, and starts no worker", async () => {
+  const s = sessions();
+  let chat: LoadRequest | undefined = undefined;
+  const verifiers = new VerifierEngine({
+    chatModel: () => chat,
+    manifest: () => Promise.resolve(MANIFEST),
+    makeSession: s.make,
+  });
+  assert.equal(await verifiers.get(), undefined);
+  chat = chatAt("http://x.test/models/fixtures/target");
+  assert.equal(await verifiers.get(), undefined);
+  assert.equal(s.made.length, 0);
+});
+
+Deno.test("VerifierEngine keeps its verifier within a folder and drops it for another", async () => {
+  const s = sessions();
+  let chat = chatAt("http://x.test/models/world/target_lora");
+  const verifiers = new VerifierEngine({
+    chatModel: () => chat,
+    manifest: () => Promise.resolve(MANIFEST),
+    makeSession: s.make,
+  });
+  const world = await verifiers.get();
+  verifiers.follow("http://x.test/models/world/target"); // same folder: kept
+  chat = chatAt("http://x.test/models/world/target");
+  assert.equal(await verifiers.get(), world);
+  assert.equal(s.made[0]?.terminated, false);
+
+  verifiers.follow("http://x.test/models/fixtures/target"); // another folder: its worker stops
+  assert.equal(s.made[0]?.terminated, true);
+  chat = chatAt("http://x.test/models/fixtures/target");
+  assert.equal(await verifiers.get(), undefined);
+
+  chat = chatAt("http://x.test/models/world/target_lora"); // back: loaded afresh
+  const reloaded = await verifiers.get();
+  assert.ok(reloaded !== undefined && reloaded !== world);
+  assert.equal(s.made.length, 2);
+});
+
+Deno.test("VerifierEngine rejects a failed load, stops its worker, and tries again next time", async () => {
+  const s = sessions(true);
+  const verifiers = new VerifierEngine({
+    chatModel: () => chatAt("http://x.test/models/world/target"),
+    manifest: () => Promise.resolve(MANIFEST),
+    makeSession: s.make,
+  });
+  await assert.rejects(verifiers.get(), /Cannot load: 404/);
+  await Promise.resolve(); // let the failure handler run
+  assert.equal(s.made[0]?.terminated, true);
+  await assert.rejects(verifiers.get(), /Cannot load: 404/);
+  assert.equal(s.made.length, 2);
+});
