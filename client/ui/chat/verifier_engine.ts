@@ -194,6 +194,11 @@ export class VerifierEngine {
     return held.engine;
   }
 
+  /** Whether a verifier load was started (and not dropped) for the current chat folder. */
+  get started(): boolean {
+    return this.#held !== undefined;
+  }
+
   /** Drop the verifier when the chat model at `modelUrl` lives in another folder. */
   follow(modelUrl: string): void {
     if (this.#held !== undefined && this.#held.folder !== parentFolder(modelUrl)) this.dispose();
