@@ -14,18 +14,12 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { thinkingModelPath } from "../client/engine/thinking/thinking_model.ts";
 import { startModelProxy } from "./ui/model_proxy.ts";
-import { loaded, sendMessage, startUiHarness } from "./ui/harness.ts";
+import { loaded, sendMessage, setField, startUiHarness } from "./ui/harness.ts";
 
 const PROMPT = "The quick brown fox";
 
 async function openPipelines(page: Page): Promise<void> {
   if (!(await page.isVisible("#pipeline-thinking"))) await page.click("details.pipelines summary");
-}
-
-/** Type a value into a number field and let the toggles see the change. */
-async function setField(page: Page, selector: string, value: string): Promise<void> {
-  await page.fill(selector, value);
-  await page.dispatchEvent(selector, "change");
 }
 
 /** Answer in a fresh conversation (no history), returning the answer text. */

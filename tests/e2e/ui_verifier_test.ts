@@ -8,15 +8,10 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { loaded, sendMessage, startUiHarness } from "./ui/harness.ts";
+import { loaded, sendMessage, setField, startUiHarness } from "./ui/harness.ts";
 
 const PROBLEM =
   "Su Thorem buys 4 Teor Mini at 535 coins each. How many coins does Su Thorem spend?";
-
-async function setField(page: Page, selector: string, value: string): Promise<void> {
-  await page.fill(selector, value);
-  await page.dispatchEvent(selector, "change");
-}
 
 /** Whether the page has started loading its learned verifier. */
 function verifierStarted(page: Page): Promise<boolean> {

@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Engine, EngineInfo } from "../../../client/engine/api.ts";
+import type { Engine } from "../../../client/engine/api.ts";
 import type { RunPipelineOptions } from "../../../client/pipelines/run_pipeline.ts";
 import { PipelineAbortedError } from "../../../client/pipelines/errors.ts";
 import { createPipelineBridge, markScorer } from "../../../client/ui/chat/pipeline_bridge.ts";
@@ -21,31 +21,7 @@ import {
 } from "../../../client/ui/trace/pipeline_settings.ts";
 import type { TraceEvent } from "../../../shared/pipeline.ts";
 import { asFake, fakeDocument } from "./fake_dom.ts";
-
-function info(model: string): EngineInfo {
-  return {
-    model,
-    ep: "wasm",
-    epReason: "test",
-    contextLength: 512,
-    vocabSize: 1024,
-    maxBatch: 8,
-  };
-}
-
-/** An engine double: only info() answers (runPipeline is injected, so nothing generates). */
-function fakeEngine(model: string): Engine {
-  const unused = () => Promise.reject(new Error("not used by these tests"));
-  return {
-    // The chat API's overloads are not needed here: the double never answers a chat.
-    chat: { completions: { create: unused } as unknown as Engine["chat"]["completions"] },
-    generate: unused,
-    info: () => Promise.resolve(info(model)),
-    stats: unused,
-    adapterMetrics: unused,
-    dispose: () => Promise.resolve(),
-  };
-}
+import { fakeEngine } from "./verifier_engine_fixtures.ts";
 
 const CANDIDATES: TraceEvent = {
   stage: "best_of_n",

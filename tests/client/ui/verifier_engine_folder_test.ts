@@ -7,7 +7,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Engine, EngineInfo } from "../../../client/engine/api.ts";
 import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
 import {
   modelLabel,
@@ -18,6 +17,7 @@ import {
 } from "../../../client/ui/chat/verifier_engine.ts";
 import { BEST_OF_N_VERIFIERS } from "../../../client/ui/trace/pipeline_settings.ts";
 import { mergeModelManifests } from "../../../functions/models_manifest.ts";
+import { engineInfo as info, fakeEngine } from "./verifier_engine_fixtures.ts";
 
 const MANIFEST = {
   version: 1,
@@ -88,24 +88,6 @@ Deno.test("usesLearnedVerifier() is true for 'learned' and 'both' only", () => {
   );
   assert.equal(usesLearnedVerifier(undefined), false);
 });
-
-function info(model: string): EngineInfo {
-  return { model, ep: "wasm", epReason: "test", contextLength: 512, vocabSize: 1024, maxBatch: 8 };
-}
-
-/** An engine double: only info() answers. */
-function fakeEngine(model: string): Engine {
-  const unused = () => Promise.reject(new Error("not used by these tests"));
-  return {
-    // The chat API's overloads are not needed here: the double never answers a chat.
-    chat: { completions: { create: unused } as unknown as Engine["chat"]["completions"] },
-    generate: unused,
-    info: () => Promise.resolve(info(model)),
-    stats: unused,
-    adapterMetrics: unused,
-    dispose: () => Promise.resolve(),
-  };
-}
 
 /** Sessions that record what they load and whether they were stopped. */
 function sessions(fail = false) {

@@ -107,6 +107,12 @@ export function loaded(
   });
 }
 
+/** Type a value into a form field and let the page's controls see the change. */
+export async function setField(page: Page, selector: string, value: string): Promise<void> {
+  await page.fill(selector, value);
+  await page.dispatchEvent(selector, "change");
+}
+
 /** Type `text` into the message box, press Enter, and wait for the answer to end. */
 export async function sendMessage(
   page: Page,

@@ -6,20 +6,13 @@
  *
  * @module
  */
+import { readJson } from "./read_json.ts";
 import { llamaParameterCount } from "../llama_config.ts";
 import { exportModelRun, fileEntries } from "./build_export.ts";
 import { JobResult } from "./build_job.ts";
 import { exportThinkingFolder } from "./quiet_star/export.ts";
 import { loadQsCheckpoint } from "./quiet_star/qs_settings.ts";
 import type { WorldManifestEntry } from "./world_manifest.ts";
-
-async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return undefined;
-  }
-}
 
 /** Mean of the last `n` values (NaN-free: 0 for none). */
 function meanLast(values: readonly number[], n: number): number {

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { readJson } from "./read_json.ts";
 import { parseArgs } from "node:util";
 import { exportReasoningRuns } from "./build_export_reasoning.ts";
 import { writeFileSet } from "../model_folder.ts";
@@ -33,14 +34,6 @@ const QUICK_WORLD = {
   arithmeticTrain: 30,
   evalPerKind: 10,
 } as const;
-
-async function readJson(path: string): Promise<unknown | undefined> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return undefined;
-  }
-}
 
 /** Render the world folder unless a previous build did; returns the world's file paths. */
 async function worldPhase(o: BuildOptions, log: (s: string) => void): Promise<string[]> {

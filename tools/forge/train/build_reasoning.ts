@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { readJson } from "./read_json.ts";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { type BuildOptions, BuildOptions as BuildOptionsSchema } from "./build_plan.ts";
@@ -28,14 +29,6 @@ export const ReasoningOptions = z.object({
   /** Wall-clock budget of the two trainings (they run side by side). */
   minutes: z.number().positive().default(30),
 });
-
-async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The verifier's job: the target's weights, the verifier data, rows of 256 tokens.
