@@ -7,7 +7,11 @@
 import assert from "node:assert/strict";
 import type { TraceEvent } from "../../../shared/pipeline.ts";
 import { coveTraceFacts } from "../../../tools/eval/sections/cove.ts";
-import { scoreSelfRag, traceRetrieved } from "../../../tools/eval/sections/selfrag.ts";
+import {
+  scoreSelfRag,
+  selfragGenerators,
+  traceRetrieved,
+} from "../../../tools/eval/sections/selfrag.ts";
 import { interleave } from "../../../tools/eval/sections/speculative.ts";
 
 Deno.test("traceRetrieved() is true when the gate retrieved or passages were fetched", () => {
@@ -87,4 +91,30 @@ Deno.test("scoreSelfRag() pairs Self-RAG with the closed-book answers to the sam
   // Two items only Self-RAG got right, none only closed book: McNemar p = 2 / 4.
   assert.equal(s.gain.p_value, 0.5);
   assert.equal(s.summary["selfrag_accuracy_corpus_only"], 75);
+  assert.match(s.rows[0]!.note ?? "", /^generator target;/);
+  const t = scoreSelfRag("corpus_only", items, closed, runs, 1, {
+    method: "selfrag_target",
+    model: "target",
+  });
+  assert.deepEqual(t.rows.map((r) => r.method), [
+    "selfrag_target",
+    "selfrag_target",
+    "selfrag_target_when_retrieved",
+  ]);
+  assert.equal(t.summary["selfrag_target_accuracy_corpus_only"], 75);
+});
+
+Deno.test("selfragGenerators() runs the reader as Self-RAG's generator only when the world has one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "verity_selfrag_gen_" });
+  try {
+    assert.deepEqual(await selfragGenerators(dir), [{ method: "selfrag", model: "target" }]);
+    await Deno.mkdir(`${dir}/reader`);
+    await Deno.writeTextFile(`${dir}/reader/config.json`, "{}");
+    assert.deepEqual(await selfragGenerators(dir), [
+      { method: "selfrag", model: "reader" },
+      { method: "selfrag_target", model: "target" },
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

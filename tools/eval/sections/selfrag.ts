@@ -5,6 +5,11 @@
  * retrieval rate (items whose gate retrieved) and the paired gain over closed-book answers on
  * the same items. `context_tokens` is the model's window so packed passages fit it.
  *
+ * The generator is the world's Self-RAG reader (`reader/`, the target fine-tuned on
+ * retrieval-augmented examples, as Asai et al. 2023 train theirs) when the world has one; the
+ * same pipeline with the plain target as generator is reported beside it (`selfrag_target`).
+ * The closed-book baseline is always the target's.
+ *
  * @module
  */
 import type { Engine } from "../../../client/engine/api.ts";
@@ -12,6 +17,7 @@ import { runPipeline } from "../../../client/pipelines/run_pipeline.ts";
 import type { TraceEvent } from "../../../shared/pipeline.ts";
 import type { EvalContext, EvalGain, EvalRow, EvalSection, SectionResult } from "../context.ts";
 import { directAnswersFor, logExamples, QA_MAX_TOKENS, userTurn } from "../direct.ts";
+import { hasModel } from "../engines.ts";
 import { errorRows, type Failures, guard } from "../failures.ts";
 import { type EvalItem, loadEvalSet } from "../items.ts";
 import { runPool } from "../pool.ts";
@@ -81,26 +87,28 @@ export function scoreSelfRag(
   closed: readonly string[],
   runs: readonly SelfRagOutcome[],
   seed: number,
+  generator: SelfRagGenerator = { method: "selfrag", model: "target" },
 ): SelfRagScore {
+  const { method: name, model } = generator;
   const base = items.map((item, i) => answerCorrect(closed[i]!, item.answers));
   const method = items.map((item, i) => answerCorrect(runs[i]!.output, item.answers));
   const retrieved = runs.map((r) => (r.retrieved ? 1 : 0));
   const key = { section: "selfrag", set };
   const rows = [
     pointsRow(
-      { ...key, method: "selfrag", metric: "accuracy" },
+      { ...key, method: name, metric: "accuracy" },
       method,
       seed,
-      "adaptive retrieval, edge defaults (delta 0.2, k 5, beam 2, depth 2), greedy",
+      `generator ${model}; adaptive retrieval, edge defaults (delta 0.2, k 5, beam 2, depth 2), greedy`,
     ),
     pointsRow(
-      { ...key, method: "selfrag", metric: "retrieval_rate" },
+      { ...key, method: name, metric: "retrieval_rate" },
       retrieved,
       seed,
       "share of items whose gate retrieved",
     ),
     pointsRow(
-      { ...key, method: "selfrag_when_retrieved", metric: "accuracy" },
+      { ...key, method: `${name}_when_retrieved`, metric: "accuracy" },
       method.filter((_, i) => retrieved[i] === 1),
       seed,
       "accuracy on the items that retrieved",
@@ -110,38 +118,64 @@ export function scoreSelfRag(
     rows,
     gain: pairedGain(method, base, seed),
     summary: {
-      [`selfrag_accuracy_${set}`]: rows[0]!.value,
-      [`selfrag_retrieval_rate_${set}`]: rows[1]!.value,
+      [`${name}_accuracy_${set}`]: rows[0]!.value,
+      [`${name}_retrieval_rate_${set}`]: rows[1]!.value,
     },
   };
+}
+
+/** Which model generates in a Self-RAG run, and the method name of its rows. */
+export interface SelfRagGenerator {
+  readonly method: "selfrag" | "selfrag_target";
+  readonly model: "reader" | "target";
+}
+
+/**
+ * The generators to run: the reader as `selfrag` and the target as `selfrag_target` when the
+ * world has a reader, else the target as `selfrag`.
+ */
+export async function selfragGenerators(modelsDir: string): Promise<SelfRagGenerator[]> {
+  return (await hasModel(`${modelsDir}/reader`))
+    ? [{ method: "selfrag", model: "reader" }, { method: "selfrag_target", model: "target" }]
+    : [{ method: "selfrag", model: "target" }];
 }
 
 /** Self-RAG accuracy, retrieval rate and gain over closed-book answers. */
 export const selfragSection: EvalSection = {
   name: "selfrag",
   async run(ctx): Promise<SectionResult> {
-    const engine = await ctx.engine("target");
+    const generators = await selfragGenerators(ctx.modelsDir);
     const rows: EvalRow[] = [];
     const summary: Record<string, number> = {};
     const gains: Record<string, EvalGain> = {};
     for (const set of SELFRAG_SETS) {
       const items = await loadEvalSet(ctx.modelsDir, set, ctx.limit);
       const closed = await directAnswersFor(ctx, `closed_book ${set}`, items);
-      const failures: Failures = [];
-      const runs = await selfragAnswers(ctx, engine, items, `selfrag ${set}`, failures);
-      logExamples(ctx, `selfrag ${set}`, items.map((i) => i.question), runs.map((r) => r.output));
-      const scored = scoreSelfRag(set, items, closed.outputs, runs, ctx.seed);
-      rows.push(
-        ...scored.rows,
-        ...errorRows({ section: "selfrag", set, method: "selfrag" }, items.length, failures),
-        ...errorRows(
-          { section: "selfrag", set, method: "closed_book" },
-          items.length,
-          closed.failures,
-        ),
-      );
-      Object.assign(summary, scored.summary);
-      gains[GAIN_NAMES[set]] = scored.gain;
+      rows.push(...errorRows(
+        { section: "selfrag", set, method: "closed_book" },
+        items.length,
+        closed.failures,
+      ));
+      for (const generator of generators) {
+        const engine = await ctx.engine(generator.model);
+        const failures: Failures = [];
+        const label = `${generator.method} ${set}`;
+        const runs = await selfragAnswers(ctx, engine, items, label, failures);
+        logExamples(ctx, label, items.map((i) => i.question), runs.map((r) => r.output));
+        const scored = scoreSelfRag(set, items, closed.outputs, runs, ctx.seed, generator);
+        rows.push(
+          ...scored.rows,
+          ...errorRows(
+            { section: "selfrag", set, method: generator.method },
+            items.length,
+            failures,
+          ),
+        );
+        Object.assign(summary, scored.summary);
+        const gain = GAIN_NAMES[set];
+        gains[generator.method === "selfrag" ? gain : gain.replace("selfrag", "selfrag_target")] =
+          scored.gain;
+      }
     }
     return { rows, summary, gains };
   },

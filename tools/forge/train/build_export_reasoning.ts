@@ -1,7 +1,7 @@
 /**
- * Manifest entries of the optional reasoning models (issue 8), exported from their finished
- * runs when present: the learned verifier (a plain model run) and the Quiet-STaR thinking
- * model (the target's weights plus a mixing head, exported with `mixing_weight`). A run
+ * Manifest entries of the optional reasoning models, exported from their finished runs when
+ * present: the learned verifier and the Self-RAG reader (plain model runs) and the Quiet-STaR
+ * thinking model (the target's weights plus a mixing head, exported with `mixing_weight`). A run
  * without its done marker is skipped, so a world build without them exports as before.
  *
  * @module
@@ -20,9 +20,12 @@ function meanLast(values: readonly number[], n: number): number {
   return tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length);
 }
 
+/** The plain model runs among the reasoning models, in manifest order. */
+export const REASONING_MODEL_RUNS = ["verifier", "reader"] as const;
+
 /**
- * Export `<runs>/verifier` and `<runs>/thinking` into `<out>/verifier` and `<out>/thinking`
- * when they finished; returns their entries (none, one or both).
+ * Export `<runs>/{verifier,reader,thinking}` into the same names under `<out>` when they
+ * finished; returns their entries (those that finished, in that order).
  *
  * @example
  * ```ts
@@ -34,9 +37,9 @@ export async function exportReasoningRuns(
   runs: string,
 ): Promise<WorldManifestEntry[]> {
   const entries: WorldManifestEntry[] = [];
-  const verifier = JobResult.safeParse(await readJson(`${runs}/verifier/done.json`));
-  if (verifier.success) {
-    entries.push(await exportModelRun(out, "verifier", `${runs}/verifier`, verifier.data));
+  for (const name of REASONING_MODEL_RUNS) {
+    const done = JobResult.safeParse(await readJson(`${runs}/${name}/done.json`));
+    if (done.success) entries.push(await exportModelRun(out, name, `${runs}/${name}`, done.data));
   }
   if ((await readJson(`${runs}/thinking/done.json`)) !== undefined) {
     const ckpt = await loadQsCheckpoint(`${runs}/thinking`);

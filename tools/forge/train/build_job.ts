@@ -27,8 +27,8 @@ export const JobSpec = z.object({
   preset: z.enum(Object.keys(PRESETS) as ["target", "draft", "tiny", "micro"]),
   /** World folder (tokenizer files). */
   world: z.string().min(1),
-  /** Training examples, JSON lines, relative to the world folder. */
-  data: z.string().min(1),
+  /** Training examples, JSON lines, relative to the world folder (several files are joined). */
+  data: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   /** Run folder: checkpoint/, done.json. */
   run: z.string().min(1),
   batch: z.number().int().positive(),
@@ -94,7 +94,9 @@ async function source(spec: JobSpec): Promise<BatchSource> {
     JSON.parse(await Deno.readTextFile(`${spec.world}/tokenizer.json`)),
     JSON.parse(await Deno.readTextFile(`${spec.world}/tokenizer_config.json`)),
   );
-  const lines = (await Deno.readTextFile(`${spec.world}/${spec.data}`)).split("\n");
+  const files = typeof spec.data === "string" ? [spec.data] : spec.data;
+  const lines = (await Promise.all(files.map((f) => Deno.readTextFile(`${spec.world}/${f}`))))
+    .join("\n").split("\n");
   const examples = lines.filter((l) => l.length > 0).map((l) =>
     TrainingExample.parse(JSON.parse(l))
   );

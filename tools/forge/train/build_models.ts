@@ -184,7 +184,7 @@ export async function buildModels(
     // Sized from the adapters just exported, so both fit at once.
     await exportLoraBaseRun(options.out, run("target"), target, adapters.map((a) => a.path)),
     ...adapters,
-    // The verifier and thinking model of `deno task forge:reasoning`, when their runs finished.
+    // The verifier, reader and thinking model of `deno task forge:reasoning`, when finished.
     ...(await exportReasoningRuns(options.out, options.runs)),
   ];
   const manifest: WorldManifest = {

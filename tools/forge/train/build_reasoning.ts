@@ -1,12 +1,18 @@
 /**
- * `deno task forge:reasoning [--minutes N] [--out DIR] [--runs DIR] [--quick]`: trains the two
- * decode-time reasoning models of issue 8 from the finished world target, one per core, then
- * re-exports the world's models and rewrites the manifest with them:
+ * `deno task forge:reasoning [--minutes N] [--reader-minutes N] [--out DIR] [--runs DIR]
+ * [--quick]`: trains the reasoning models from the finished world target, then re-exports the
+ * world's models and rewrites the manifest with them. First the two decode-time models of
+ * issue 8, one per core:
  *
  * - `verifier`: best-of-n's learned verifier, the target fine-tuned on
  *   `verifier/train.jsonl` (a problem and a solution -> "Yes" / "No", loss on the answer only);
  * - `thinking`: the target with a mixing head trained with the Quiet-STaR objective on the
- *   world's arithmetic dialogs (`deno task train:think`), exported with `mixing_weight`.
+ *   world's arithmetic dialogs (`deno task train:think`), exported with `mixing_weight`;
+ *
+ * then the Self-RAG reader (issue 7): the target fine-tuned on fresh-world evidence examples
+ * (`reader/fresh.jsonl`, answers that can only be copied from the passage) beside a replay of
+ * its own `train.jsonl`, the generator that the Self-RAG pipeline runs (Asai et al. 2023 train
+ * their generator the same way, on retrieval-augmented examples with reflection tokens).
  *
  * Runs resume: a job with a done marker is not trained again. The world build
  * (`deno task forge:world`) must have finished first.
@@ -28,6 +34,8 @@ export const ThinkingDone = z.object({ name: z.literal("thinking"), steps: z.num
 export const ReasoningOptions = z.object({
   /** Wall-clock budget of the two trainings (they run side by side). */
   minutes: z.number().positive().default(30),
+  /** Wall-clock budget of the reader's training (one core, after the other two). */
+  readerMinutes: z.number().positive().default(40),
 });
 
 /**
@@ -50,6 +58,33 @@ export function verifierSpec(o: BuildOptions, seconds: number): JobSpec {
     lr: 1e-3,
     warmup: o.quick ? 1 : 20,
     seed: 5,
+    init: `${o.runs}/target`,
+    checkpointSeconds: 120,
+    ...(o.quick ? { steps: 3 } : { seconds }),
+  });
+}
+
+/**
+ * The reader's job: the target's weights, its fresh evidence examples beside a replay of the
+ * target's own data, the target's rows (8 x 128 tokens).
+ *
+ * @example
+ * ```ts
+ * readerSpec(BuildOptionsSchema.parse({}), 2400).data; // ["train.jsonl", "reader/fresh.jsonl"]
+ * ```
+ */
+export function readerSpec(o: BuildOptions, seconds: number): JobSpec {
+  return JobSpec.parse({
+    name: "reader",
+    preset: o.quick ? "tiny" : "target",
+    world: o.out,
+    data: ["train.jsonl", "reader/fresh.jsonl"],
+    run: `${o.runs}/reader`,
+    batch: o.quick ? 4 : 8,
+    seq: 128,
+    lr: 1e-3,
+    warmup: o.quick ? 1 : 20,
+    seed: 9,
     init: `${o.runs}/target`,
     checkpointSeconds: 120,
     ...(o.quick ? { steps: 3 } : { seconds }),
@@ -97,17 +132,16 @@ async function child(label: string, args: string[], log: (s: string) => void): P
   return new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
 }
 
-async function trainVerifier(o: BuildOptions, seconds: number, log: (s: string) => void) {
-  const spec = verifierSpec(o, seconds);
+async function trainJob(spec: JobSpec, log: (s: string) => void) {
   if (JobResult.safeParse(await readJson(`${spec.run}/done.json`)).success) {
-    log("verifier: done before");
+    log(`${spec.name}: done before`);
     return;
   }
   const script = new URL("./build_job.ts", import.meta.url).pathname;
-  const last = await child("verifier", ["run", "-A", script, JSON.stringify(spec)], log);
+  const last = await child(spec.name, ["run", "-A", script, JSON.stringify(spec)], log);
   const r = JobResult.parse(JSON.parse(last));
   log(
-    `verifier: ${r.steps} steps, loss ${r.first_loss.toFixed(3)} -> ${
+    `${spec.name}: ${r.steps} steps, loss ${r.first_loss.toFixed(3)} -> ${
       r.final_loss_mean20.toFixed(3)
     }`,
   );
@@ -127,17 +161,18 @@ async function trainThinking(o: BuildOptions, minutes: number, log: (s: string) 
 }
 
 /**
- * Train the verifier and the thinking model side by side, then re-export everything and
- * rewrite `<out>/manifest.json` (buildModels in export-only mode picks both up).
+ * Train the verifier and the thinking model side by side, then the reader, then re-export
+ * everything and rewrite `<out>/manifest.json` (buildModels in export-only mode picks them up).
  *
  * @example
  * ```ts
- * await buildReasoning(BuildOptionsSchema.parse({ quick: true, out: dir, runs: `${dir}/runs` }), 1);
+ * await buildReasoning(BuildOptionsSchema.parse({ quick: true, out: dir, runs: `${dir}/runs` }), 1, 1);
  * ```
  */
 export async function buildReasoning(
   o: BuildOptions,
   minutes: number,
+  readerMinutes: number,
   log: (line: string) => void = console.log,
 ): Promise<void> {
   if (!JobResult.safeParse(await readJson(`${o.runs}/target/done.json`)).success) {
@@ -148,9 +183,10 @@ export async function buildReasoning(
   // One core each; 60 s are left for the exports and the manifest.
   const seconds = Math.max(60, minutes * 60 - 60);
   await Promise.all([
-    trainVerifier(o, seconds, log),
+    trainJob(verifierSpec(o, seconds), log),
     trainThinking(o, seconds / 60, log),
   ]);
+  await trainJob(readerSpec(o, Math.max(60, readerMinutes * 60 - 30)), log);
   // The manifest keeps recording how the world build ran (its budget and draft mode).
   const world = await readWorldManifest(o.out);
   await buildModels(
@@ -167,15 +203,20 @@ if (import.meta.main) {
       out: { type: "string" },
       runs: { type: "string" },
       minutes: { type: "string" },
+      "reader-minutes": { type: "string" },
       quick: { type: "boolean" },
     },
   });
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const minutes = ReasoningOptions.safeParse({
-    minutes: values.minutes === undefined ? undefined : Number(values.minutes),
+    minutes: num(values.minutes),
+    readerMinutes: num(values["reader-minutes"]),
   });
   if (!minutes.success) {
     console.error(
-      `Cannot build the reasoning models as '--minutes' is invalid: current value is ${values.minutes}`,
+      `Cannot build the reasoning models as '--minutes' or '--reader-minutes' is invalid: current values are ${values.minutes} and ${
+        values["reader-minutes"]
+      }`,
     );
     Deno.exit(2);
   }
@@ -185,7 +226,7 @@ if (import.meta.main) {
     quick: values.quick === true,
   });
   try {
-    await buildReasoning(options, minutes.data.minutes);
+    await buildReasoning(options, minutes.data.minutes, minutes.data.readerMinutes);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);

@@ -35,6 +35,21 @@ export interface WorldDataOptions {
    * (relevant, irrelevant), S2A rewrites, and CoVe plan / cross-check / final steps.
    */
   readonly practice?: PracticeShares;
+  /**
+   * Fresh-world evidence examples per world fact for the Self-RAG reader
+   * (`reader/fresh.jsonl`, see {@link ReaderShares}).
+   */
+  readonly reader?: ReaderShares;
+}
+
+/**
+ * Fresh-world evidence examples per world fact for the Self-RAG reader: the world target
+ * fine-tuned on these beside a replay of `train.jsonl` (tools/forge/train/build_reasoning.ts),
+ * so that it learns to copy answers from passages without forgetting what it memorized.
+ */
+export interface ReaderShares {
+  readonly relevant: number;
+  readonly irrelevant: number;
 }
 
 /** Dialogs per world fact of each skill-practice kind (see {@link WorldDataOptions}). */
@@ -69,6 +84,8 @@ export interface WorldData {
   readonly evaluation: Readonly<Record<EvalKind, readonly EvalItem[]>>;
   /** Which facts training covers. */
   readonly split: FactSplit;
+  /** The Self-RAG reader's fresh-world evidence examples (seeded order). */
+  readonly reader: readonly TrainingExample[];
 }
 
 /** No practice dialogs: the world of the committed models. */
@@ -107,6 +124,7 @@ export const DEFAULT_WORLD_DATA: Required<WorldDataOptions> = {
   arithmeticTrain: 1500,
   evalPerKind: 300,
   practice: NO_PRACTICE,
+  reader: { relevant: 2, irrelevant: 0.5 },
 };
 
 /**
@@ -150,6 +168,13 @@ export function buildWorldData(seed: number, options: WorldDataOptions = {}): Wo
       final: n(p.coveFinal),
     }),
   ]);
+  // Its own streams, after the practice facts' names: adding the reader changed no other file.
+  const r = o.reader;
+  const readerPool = freshFacts(world, o.sizes, stream(10), n(r.relevant + r.irrelevant));
+  const reader = freshExamples(readerPool, stream(11), {
+    relevant: n(r.relevant),
+    irrelevant: n(r.irrelevant),
+  });
   const perFact = factEvalItems(world, stream(4), o.evalPerKind);
   const evaluation: Record<EvalKind, EvalItem[]> = {
     closed_book_seen: perFact.filter((i) => i.kind === "closed_book_seen"),
@@ -166,7 +191,7 @@ export function buildWorldData(seed: number, options: WorldDataOptions = {}): Wo
       f.id
     ),
   };
-  return { world, corpus, train, evaluation, split };
+  return { world, corpus, train, evaluation, split, reader };
 }
 
 function jsonl(rows: readonly unknown[]): Uint8Array {
@@ -203,5 +228,6 @@ export function worldFiles(data: WorldData): FileSet {
   }
   for (const [path, bytes] of styleFiles(data)) files.set(path, bytes); // LoRA style datasets
   for (const [path, bytes] of verifierFiles(data)) files.set(path, bytes); // learned verifier
+  files.set("reader/fresh.jsonl", jsonl(data.reader)); // Self-RAG reader, beside train.jsonl
   return files;
 }

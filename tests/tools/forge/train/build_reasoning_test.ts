@@ -1,7 +1,8 @@
 /**
- * `deno task forge:reasoning --quick`: after a quick world build, the learned verifier and
- * the Quiet-STaR thinking model train from the world target, export through the forge, and
- * join the manifest (hashes checked); a rerun retrains nothing and rewrites the same bytes.
+ * `deno task forge:reasoning --quick`: after a quick world build, the learned verifier, the
+ * Quiet-STaR thinking model and the Self-RAG reader train from the world target, export
+ * through the forge, and join the manifest (hashes checked); a rerun retrains nothing and
+ * rewrites the same bytes.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { verifyWorldManifest } from "../../../../tools/forge/train/build_export.
 import { buildModels, parseBuildArgs } from "../../../../tools/forge/train/build_models.ts";
 import {
   buildReasoning,
+  readerSpec,
   thinkArgs,
   verifierSpec,
 } from "../../../../tools/forge/train/build_reasoning.ts";
@@ -28,11 +30,16 @@ Deno.test("the reasoning jobs start from the world target: verifier data, arithm
   assert.equal(args[args.indexOf("--out") + 1], "models/world/thinking");
   assert.equal(args[args.indexOf("--kinds") + 1], "arithmetic");
   assert.equal(args[args.indexOf("--minutes") + 1], "25");
+  const reader = readerSpec(options, 2400);
+  assert.equal(reader.init, "runs/forge-world/target");
+  assert.deepEqual(reader.data, ["train.jsonl", "reader/fresh.jsonl"]);
+  assert.equal(reader.preset, "target");
+  assert.equal(reader.seconds, 2400);
 });
 
 Deno.test({
   name:
-    "forge:reasoning --quick adds a loadable verifier and a thinking model with a mixing head to the manifest",
+    "forge:reasoning --quick adds a loadable verifier, a thinking model with a mixing head and a reader to the manifest",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -40,12 +47,12 @@ Deno.test({
     try {
       const options = parseBuildArgs(["--quick", "--out", `${dir}/out`, "--runs", `${dir}/runs`]);
       await assert.rejects(
-        buildReasoning(options, 1, () => {}),
+        buildReasoning(options, 1, 1, () => {}),
         /world target has not finished/,
       );
       await buildModels(options, () => {});
       const lines: string[] = [];
-      await buildReasoning(options, 1, (l) => lines.push(l));
+      await buildReasoning(options, 1, 1, (l) => lines.push(l));
       const manifest = await readWorldManifest(`${dir}/out`);
       assert.deepEqual(manifest.entries.map((e) => e.name), [
         "target",
@@ -54,13 +61,17 @@ Deno.test({
         "adapter-terse",
         "adapter-formal",
         "verifier",
+        "reader",
         "thinking",
       ]);
       assert.deepEqual(await verifyWorldManifest(`${dir}/out`), []);
       const target = manifest.entries[0]!;
       const verifier = manifest.entries.find((e) => e.name === "verifier")!;
       const thinking = manifest.entries.find((e) => e.name === "thinking")!;
+      const reader = manifest.entries.find((e) => e.name === "reader")!;
       assert.equal(verifier.parameters, target.parameters);
+      assert.equal(reader.parameters, target.parameters);
+      assert.equal(reader.steps, 3);
       assert.ok(thinking.parameters > target.parameters, "the mixing head adds parameters");
       assert.ok(
         verifier.steps === 3 && thinking.steps === 2,
@@ -68,11 +79,12 @@ Deno.test({
       );
       // The world files stay listed beside the verifier's model files in the same folder.
       assert.ok(manifest.world_files.some((f) => f.path === "verifier/train.jsonl"));
+      assert.ok(manifest.world_files.some((f) => f.path === "reader/fresh.jsonl"));
       const config = JSON.parse(await Deno.readTextFile(`${dir}/out/thinking/config.json`));
       assert.equal(config.quiet_star.mixing_head, true);
 
       configureOrt({ numThreads: 1 });
-      for (const name of ["verifier", "thinking"]) {
+      for (const name of ["verifier", "reader", "thinking"]) {
         const session = await createSession(
           await Deno.readFile(`${dir}/out/${name}/onnx/model.onnx`),
           "wasm",
@@ -85,8 +97,10 @@ Deno.test({
 
       const before = await Deno.readTextFile(`${dir}/out/manifest.json`);
       const again: string[] = [];
-      await buildReasoning(options, 1, (l) => again.push(l));
-      assert.ok(again.includes("verifier: done before") && again.includes("thinking: done before"));
+      await buildReasoning(options, 1, 1, (l) => again.push(l));
+      for (const name of ["verifier", "thinking", "reader"]) {
+        assert.ok(again.includes(`${name}: done before`), name);
+      }
       assert.equal(await Deno.readTextFile(`${dir}/out/manifest.json`), before);
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -38,6 +38,7 @@ Deno.test("the committed world models match their manifest's sha256 and sizes, w
     ["adapter-terse", "lora", "adapters/terse"],
     ["adapter-formal", "lora", "adapters/formal"],
     ["verifier", "model", "verifier"],
+    ["reader", "model", "reader"],
     ["thinking", "model", "thinking"],
   ]);
   for (const entry of manifest.entries) {

@@ -50,8 +50,9 @@ Deno.test("the saved world tokenizer loads in @huggingface/tokenizers with singl
   }
 });
 
-/** What `deno task forge:world` writes next to the world files: model folders and the manifest. */
-const TRAINED = /^(?:(?:target|draft|target_lora|adapters|verifier|thinking)\/.+|manifest\.json)$/;
+/** What the forge tasks write next to the world files: model folders and the manifest. */
+const TRAINED =
+  /^(?:(?:target|draft|target_lora|adapters|verifier|reader|thinking)\/.+|manifest\.json)$/;
 
 /** Every file under `dir`, relative to `root`, with forward slashes. */
 async function listFiles(root: string, dir = ""): Promise<string[]> {
