@@ -5,11 +5,22 @@
  * (`{ models: [{ name, path, ... }], adapters?: [{ name, path, ... }] }`, models/fixtures) and
  * the world build's (`{ generator: "verity-forge-world", entries: [{ name, kind, path, ... }] }`,
  * models/world). A model named `draft` is the draft of the folder's `target`; adapters are
- * served by the folder's `target_lora`, the model with LoRA slot inputs.
+ * served by the folder's `target_lora`, the model with LoRA slot inputs. Models named like a
+ * side model ({@link SIDE_MODEL_NAMES}: best-of-n's `verifier`, Self-RAG's `reader`) carry
+ * `role`: the page loads them next to the chat model for their pipeline and does not offer them
+ * as chat models.
  *
  * @module
  */
 import { z } from "zod";
+
+/**
+ * Names of the side models of a folder: models the page runs next to the chat model for one
+ * pipeline (best-of-n's learned verifier, Self-RAG's reader), never as the chat model.
+ */
+export const SIDE_MODEL_NAMES = ["verifier", "reader"] as const;
+/** A side model's role (its name in its folder). */
+export const SideModelRole = z.enum(SIDE_MODEL_NAMES);
 
 /** One model in the merged catalog. */
 export const CatalogModel = z.object({
@@ -20,6 +31,8 @@ export const CatalogModel = z.object({
   parameters: z.number().optional(),
   /** Path of the draft model paired with this one for speculative decoding. */
   draft: z.string().optional(),
+  /** Set on side models only: which pipeline part they serve (absent: a chat model). */
+  role: SideModelRole.optional(),
 });
 /** One model in the merged catalog. */
 export type CatalogModel = z.infer<typeof CatalogModel>;
@@ -118,11 +131,13 @@ export function mergeModelManifests(
     const prefix = (p: string) => `${folder}/${p}`;
     for (const m of here.flatMap((h) => h.models)) {
       const draft = m.path === "target" && paths.has("draft") ? prefix("draft") : undefined;
+      const role = SideModelRole.safeParse(m.name);
       models.push({
         ...m,
         name: prefix(m.name),
         path: prefix(m.path),
         ...(draft !== undefined ? { draft } : {}),
+        ...(role.success ? { role: role.data } : {}),
       });
     }
     for (const a of here.flatMap((h) => h.adapters)) {

@@ -63,10 +63,13 @@ export const GenerateRequest = z.object({
    */
   seed: z.number().int().min(0).max(0xffff_ffff).optional(),
   /**
-   * Who answers: "prover" (the default, the run's model) or "verifier" (a request the client
-   * may route to a separate verifier model; such requests carry no `adapter`).
+   * Who answers: "prover" (the default, the run's model), "verifier" (a request the client
+   * may route to a separate verifier model; such requests carry no `adapter`) or "reader" (a
+   * Self-RAG generator request, gate, segment or critique, the client may route to a separate
+   * reader model; such requests keep the run's `adapter`, which a client may honour by running
+   * them on the run's model instead).
    */
-  role: z.enum(["prover", "verifier"]).optional(),
+  role: z.enum(["prover", "verifier", "reader"]).optional(),
 }).refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
   message: "exactly one of 'prompt' and 'messages' must be set",
 });

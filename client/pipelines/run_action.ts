@@ -8,12 +8,14 @@
  * it) its text reaches `onToken` in one piece when the batch ends, because `engine.generate`
  * does not stream rows.
  *
- * Verifier routing: with a `verifierEngine`, the requests marked `role: "verifier"` (the
- * learned verifier of best-of-n) run on it as their own batch, after the batch of the other
- * requests on the main engine; results come back in request order either way. Verifier
- * rows get no speculative setting (the verifier engine may have no draft) and their score
- * strings are split on the verifier engine itself (`tokenize` is the main model's tokenizer).
- * Without a `verifierEngine` every request runs on the main engine in ONE batch.
+ * Side engines: with a `verifierEngine`, the requests marked `role: "verifier"` (the learned
+ * verifier of best-of-n) run on it; with a `readerEngine`, the requests marked `role: "reader"`
+ * (Self-RAG's generator: gate, segments, critiques) run on it. Each side engine gets its
+ * requests as their own batch, after the batch of the other requests on the main engine (in
+ * {@link SIDE_ROLES} order); results come back in request order either way. Side rows get no
+ * speculative setting (a side engine may have no draft) and their score strings are split on
+ * the side engine itself (`tokenize` is the main model's tokenizer). A role whose engine is
+ * absent runs on the main engine; with no side engine every request runs there in ONE batch.
  *
  * @module
  */
@@ -37,6 +39,41 @@ export interface ActionContext {
   readonly tokenize?: Tokenize;
   /** Engine of the `role: "verifier"` requests; absent: they run on `engine`. */
   readonly verifierEngine?: Engine;
+  /** Engine of the `role: "reader"` requests (Self-RAG's generator); absent: `engine`. */
+  readonly readerEngine?: Engine;
+}
+
+/** The request roles that may run on an engine of their own, in the order their batches run. */
+export const SIDE_ROLES = ["verifier", "reader"] as const;
+/** A request role that may run on an engine of its own. */
+export type SideRole = typeof SIDE_ROLES[number];
+/** The engines of the side roles, where set (absent: that role runs on the main engine). */
+export type SideEngines = Readonly<Partial<Record<SideRole, Engine>>>;
+
+/**
+ * The side engines named by `verifierEngine` / `readerEngine` options (shared by the action
+ * context and runPipeline's options).
+ *
+ * @example
+ * ```ts
+ * sideEngines({ readerEngine: reader }); // { reader }
+ * ```
+ */
+export function sideEngines(
+  o: { readonly verifierEngine?: Engine; readonly readerEngine?: Engine },
+): SideEngines {
+  return {
+    ...(o.verifierEngine !== undefined ? { verifier: o.verifierEngine } : {}),
+    ...(o.readerEngine !== undefined ? { reader: o.readerEngine } : {}),
+  };
+}
+
+/** The side role that runs `r` on its own engine, or undefined: the main engine. */
+function routeOf(r: GenerateRequest, engines: SideEngines): SideRole | undefined {
+  const role = r.role;
+  return role === "verifier" || role === "reader"
+    ? (engines[role] !== undefined ? role : undefined)
+    : undefined;
 }
 
 /** True when the request can stream through the chat API. */
@@ -92,24 +129,27 @@ export async function runAction(
   requests: readonly GenerateRequest[],
 ): Promise<StepResult[]> {
   throwIfAborted(ctx.signal);
-  const verifier = ctx.verifierEngine;
-  const isVerifier = (r: GenerateRequest) => r.role === "verifier";
-  if (verifier === undefined || !requests.some(isVerifier)) return await runBatch(ctx, requests);
-  const provers = requests.filter((r) => !isVerifier(r));
-  const checks = requests.filter(isVerifier);
-  const verifierCtx: ActionContext = {
-    engine: verifier,
-    ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
-    ...(ctx.onToken !== undefined ? { onToken: ctx.onToken } : {}),
-  };
-  // Two batches, one after the other: two in-process engines run at once (one onnxruntime-web
-  // wasm runtime) were seen to fail with "OrtRun(): output name cannot be empty".
-  const proved = provers.length > 0 ? await runBatch(ctx, provers) : [];
-  throwIfAborted(ctx.signal);
-  const checked = await runBatch(verifierCtx, checks);
-  // runBatch answers its requests one to one, in order: interleave back into request order.
-  let p = 0, v = 0;
-  return requests.map((r) => (isVerifier(r) ? checked[v++] : proved[p++]) as StepResult);
+  const engines = sideEngines(ctx);
+  const routes = requests.map((r) => routeOf(r, engines));
+  if (routes.every((r) => r === undefined)) return await runBatch(ctx, requests);
+  const out: (StepResult | undefined)[] = requests.map(() => undefined);
+  // One batch per engine, one after the other: two in-process engines run at once (one
+  // onnxruntime-web wasm runtime) were seen to fail with "OrtRun(): output name cannot be empty".
+  for (const route of [undefined, ...SIDE_ROLES]) {
+    const at = routes.flatMap((r, i) => (r === route ? [i] : []));
+    if (at.length === 0) continue;
+    throwIfAborted(ctx.signal);
+    const side = route === undefined ? undefined : engines[route];
+    const batchCtx: ActionContext = side === undefined ? ctx : {
+      engine: side,
+      ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
+      ...(ctx.onToken !== undefined ? { onToken: ctx.onToken } : {}),
+    };
+    const results = await runBatch(batchCtx, at.map((i) => requests[i] as GenerateRequest));
+    // runBatch answers its requests one to one, in order: put them back in request order.
+    for (const [k, i] of at.entries()) out[i] = results[k];
+  }
+  return out as StepResult[];
 }
 
 /** Run `requests` on `ctx.engine` as ONE batch (or one streamed chat completion). */

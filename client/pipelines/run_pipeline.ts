@@ -7,10 +7,11 @@
  * With no stages the driver answers directly with the engine (after the model-free S2A filter
  * when `s2aFilter` is set), so one call serves every combination of the UI toggles.
  *
- * A separate verifier model: pass `verifierEngine` and the requests the edge marks
- * `role: "verifier"` (best-of-n's learned verifier) run on it as their own batch; without it
- * they run on `engine` like every other request (see run_action.ts). Prover rows keep the
- * seeds the edge gave them.
+ * Separate side models: pass `verifierEngine` and the requests the edge marks
+ * `role: "verifier"` (best-of-n's learned verifier) run on it as their own batch; pass
+ * `readerEngine` and the requests it marks `role: "reader"` (every Self-RAG request) run on
+ * that one; without them they run on `engine` like every other request (see run_action.ts).
+ * Prover rows keep the seeds the edge gave them.
  *
  * @module
  */
@@ -53,6 +54,11 @@ export interface RunPipelineOptions {
    * solutions), run as their own batch; absent: they run on `engine`.
    */
   readonly verifierEngine?: Engine;
+  /**
+   * Engine of the requests with `role: "reader"` (Self-RAG's generator, e.g. a model
+   * fine-tuned with reflection tokens), run as their own batch; absent: they run on `engine`.
+   */
+  readonly readerEngine?: Engine;
   /**
    * Ordered subset of "s2a", "selfrag", "best_of_n", "cove" (not both "selfrag" and
    * "best_of_n"); empty answers directly.
@@ -191,6 +197,7 @@ export async function runPipeline(o: RunPipelineOptions): Promise<PipelineRun> {
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
     ...(o.tokenize !== undefined ? { tokenize: o.tokenize } : {}),
     ...(o.verifierEngine !== undefined ? { verifierEngine: o.verifierEngine } : {}),
+    ...(o.readerEngine !== undefined ? { readerEngine: o.readerEngine } : {}),
     ...(onToken !== undefined ? { onToken: (d: string) => (streamed = true, onToken(d)) } : {}),
   };
   const ctx: RunContext = { o, conn, action, t0: performance.now() };

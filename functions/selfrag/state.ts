@@ -41,9 +41,15 @@ export const base = (): State => ({
   next_id: 1,
 });
 
-/** Ask the client for a batch. */
+/**
+ * Ask the client for a batch. Every request Self-RAG asks for (the retrieval gate, the
+ * evidence-free answer, the segment candidates, the critiques) passes here and is marked
+ * `role: "reader"`: the client may run it on a separate reader model (the generator fine-tuned
+ * with reflection tokens, as Asai et al. train theirs). The run's adapter stays on it.
+ */
 export function ask(state: State, requests: GenerateRequest[], events: StageEvent[]): Outcome {
-  return { kind: "ask", state, requests, events };
+  const marked = requests.map((r): GenerateRequest => ({ ...r, role: "reader" }));
+  return { kind: "ask", state, requests: marked, events };
 }
 
 /** Hand the answer to the next stage. */

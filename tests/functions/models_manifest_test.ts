@@ -132,3 +132,30 @@ Deno.test("the served catalog of the repository lists the fixtures with their dr
   ]);
   assert.ok(adapters.every((a: { model?: string }) => a.model === "fixtures/target_lora"));
 });
+
+Deno.test("mergeModelManifests() marks a folder's verifier and reader as side models, not chat models", () => {
+  const merged = mergeModelManifests([["world", [{
+    ...WORLD_MANIFEST,
+    entries: [
+      ...WORLD_MANIFEST.entries,
+      { name: "verifier", kind: "model", path: "verifier", parameters: 1301920 },
+      { name: "reader", kind: "model", path: "reader", parameters: 1301920 },
+      { name: "thinking", kind: "model", path: "thinking", base: "target", parameters: 1353441 },
+    ],
+  }]]]);
+  assert.deepEqual(merged.models.map((m) => [m.name, m.role ?? "chat"]), [
+    ["world/target", "chat"],
+    ["world/draft", "chat"],
+    ["world/target_lora", "chat"],
+    ["world/verifier", "verifier"],
+    ["world/reader", "reader"],
+    // The Quiet-STaR model is loaded as the chat model (the chat's thinking runs on it).
+    ["world/thinking", "chat"],
+  ]);
+  assert.deepEqual(merged.models[4], {
+    name: "world/reader",
+    path: "world/reader",
+    parameters: 1301920,
+    role: "reader",
+  });
+});

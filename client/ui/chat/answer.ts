@@ -23,7 +23,12 @@ export interface PipelineBridge {
     readonly adapter?: string;
     readonly signal: AbortSignal;
     readonly onToken: (delta: string) => void;
-  }): Promise<{ output: string; trace: unknown }>;
+  }): Promise<{
+    output: string;
+    trace: unknown;
+    /** Decode work of side engines (verifier, reader) during the run, for the live stats. */
+    sideDecode?: { readonly tokens: number; readonly ms: number };
+  }>;
   /** The collapsible trace panel of an answer. */
   renderTrace(trace: unknown, answer: string): HTMLElement;
   /** Speculative options of a plain chat request for these settings (undefined: none). */
@@ -90,6 +95,7 @@ export async function produceAnswer(input: AnswerInput): Promise<AnswerResult> {
   let usage: Usage | undefined;
   let finish: "stop" | "length" = "stop";
   let trace: unknown;
+  let side = { tokens: 0, ms: 0 }; // decode work of side engines (pipelines only)
   const adapter = settings.adapter ?? undefined;
   if (input.pipelines?.isActive(settings.pipeline) === true) {
     const out = await input.pipelines.run({
@@ -102,6 +108,7 @@ export async function produceAnswer(input: AnswerInput): Promise<AnswerResult> {
       onToken,
     });
     trace = out.trace;
+    side = out.sideDecode ?? side;
     if (text === "") onToken(out.output);
     text = out.output;
   } else {
@@ -124,12 +131,13 @@ export async function produceAnswer(input: AnswerInput): Promise<AnswerResult> {
   }
   const tEnd = performance.now();
   const after = await engine.stats().catch(() => undefined);
-  // Pipelines report no usage: count the tokens the engine decoded meanwhile (every row).
+  // Pipelines report no usage: count the tokens the engines decoded meanwhile (every row, the
+  // side engines' too).
   const tokens = usage?.completion_tokens ??
-    Math.max(0, (after?.decodeTokens ?? 0) - (before?.decodeTokens ?? 0));
+    Math.max(0, (after?.decodeTokens ?? 0) - (before?.decodeTokens ?? 0)) + side.tokens;
   // A plain answer: decode rate after the first token, as seen on the page. A pipeline (its
   // answer may arrive in one piece at the end): the engine's decode rate over all its rows.
-  const decodeMs = (after?.decodeMs ?? 0) - (before?.decodeMs ?? 0);
+  const decodeMs = (after?.decodeMs ?? 0) - (before?.decodeMs ?? 0) + side.ms;
   const rate = trace !== undefined
     ? (decodeMs > 0 ? tokens / (decodeMs / 1000) : null)
     : tFirst !== undefined && tokens > 1 && tEnd > tFirst

@@ -10,7 +10,10 @@
  * Best-of-n whose verifier setting asks for the learned score ("learned", "both") scores its
  * candidates on the page's learned verifier model when the loaded model's folder has one
  * (`verifierEngine`, ./verifier_engine.ts), else with the verifier prompt on the chat model;
- * the candidates event of the trace then records which (`scored_by`).
+ * the candidates event of the trace then records which (`scored_by`). Self-RAG runs its
+ * requests (gate, segments, critiques) on the page's reader model when the loaded model's
+ * folder has one and no adapter is selected (`readerEngine`, ./reader_engine.ts), else on the
+ * chat model; a "generator" event of the trace then records which (`generated_by`).
  *
  * @module
  */
@@ -30,6 +33,8 @@ import { type ThinkingSupport, toThinkingRequest } from "../trace/thinking_setti
 import { renderThinkingTrace, ThinkingTrace } from "../trace/thinking_view.ts";
 import type { PipelineBridge } from "./answer.ts";
 import { runThinkingAnswer } from "./thinking_answer.ts";
+import { markGenerator, type SelfRagGenerator, selfragGenerator } from "./reader_engine.ts";
+import { measureDecode } from "./side_engine.ts";
 import { learnedScorer, type Scorer, usesLearnedVerifier } from "./verifier_engine.ts";
 
 /** Settings of a conversation's pipeline field; defaults for null or a foreign shape. */
@@ -75,6 +80,11 @@ export interface PipelineBridgeDeps {
    * model has none). Called only by best-of-n runs whose verifier uses the learned score.
    */
   readonly verifierEngine?: () => Promise<Engine | undefined>;
+  /**
+   * The Self-RAG reader's engine for the loaded model, loaded on first use (undefined: the
+   * model has none). Called only by Self-RAG runs without an adapter.
+   */
+  readonly readerEngine?: () => Promise<Engine | undefined>;
   /** The pipeline driver (default: client/pipelines/run_pipeline.ts; tests pass their own). */
   readonly runPipeline?: typeof runPipeline;
 }
@@ -94,7 +104,7 @@ export function markScorer(trace: readonly TraceEvent[], scoredBy: string): Trac
 /**
  * The bridge used by the chat. `hasDraft` tells whether the loaded engine can speculate;
  * `engineInfo` (optional) gives the loaded engine's info, for what it offers for thinking;
- * `deps` the learned verifier (see {@link PipelineBridgeDeps}).
+ * `deps` the learned verifier and the Self-RAG reader (see {@link PipelineBridgeDeps}).
  *
  * @example
  * ```ts
@@ -134,32 +144,39 @@ export function createPipelineBridge(
         r.pipeline.includes("best_of_n") && usesLearnedVerifier(verifier)
           ? await learnedScorer(deps.verifierEngine, verifier ?? "", args.signal)
           : undefined;
-      const out = await drive({
-        edgeUrl,
-        engine: args.engine,
-        ...(scorer?.engine !== undefined ? { verifierEngine: scorer.engine } : {}),
-        pipeline: r.pipeline,
-        // The chat stores only system, user and assistant turns.
-        messages: args.messages.flatMap((m) =>
-          m.role === "tool" ? [] : [{ role: m.role, content: m.content }]
-        ),
-        // The edge trims passages and templates to the loaded model's window (a 512-token
-        // world model cannot take five full passages).
-        options: {
-          ...r.options,
-          ...(engineInfo()?.contextLength !== undefined
-            ? { context_tokens: engineInfo()!.contextLength }
-            : {}),
-          ...args.options,
-        },
-        s2aFilter: r.s2aFilter,
-        ...(spec !== undefined ? { speculative: spec } : {}),
-        ...(args.adapter !== undefined ? { adapter: args.adapter } : {}),
-        signal: args.signal,
-        onToken: args.onToken,
-      });
-      const trace = scorer === undefined ? out.trace : markScorer(out.trace, scorer.scoredBy);
-      return { output: out.output, trace };
+      const generator: SelfRagGenerator | undefined = r.pipeline.includes("selfrag")
+        ? await selfragGenerator(deps.readerEngine, args.adapter, args.signal)
+        : undefined;
+      const sides = [scorer?.engine, generator?.engine].filter((e) => e !== undefined);
+      const { value: out, work } = await measureDecode(sides, () =>
+        drive({
+          edgeUrl,
+          engine: args.engine,
+          ...(scorer?.engine !== undefined ? { verifierEngine: scorer.engine } : {}),
+          ...(generator?.engine !== undefined ? { readerEngine: generator.engine } : {}),
+          pipeline: r.pipeline,
+          // The chat stores only system, user and assistant turns.
+          messages: args.messages.flatMap((m) =>
+            m.role === "tool" ? [] : [{ role: m.role, content: m.content }]
+          ),
+          // The edge trims passages and templates to the loaded model's window (a 512-token
+          // world model cannot take five full passages).
+          options: {
+            ...r.options,
+            ...(engineInfo()?.contextLength !== undefined
+              ? { context_tokens: engineInfo()!.contextLength }
+              : {}),
+            ...args.options,
+          },
+          s2aFilter: r.s2aFilter,
+          ...(spec !== undefined ? { speculative: spec } : {}),
+          ...(args.adapter !== undefined ? { adapter: args.adapter } : {}),
+          signal: args.signal,
+          onToken: args.onToken,
+        }));
+      const scored = scorer === undefined ? out.trace : markScorer(out.trace, scorer.scoredBy);
+      const trace = generator === undefined ? scored : markGenerator(scored, generator.generatedBy);
+      return { output: out.output, trace, ...(sides.length > 0 ? { sideDecode: work } : {}) };
     },
     renderTrace(trace, answer) {
       const thought = ThinkingTrace.safeParse(trace);

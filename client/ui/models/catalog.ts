@@ -22,6 +22,10 @@ export const ModelManifest = z.object({
     name: z.string().min(1),
     path: z.string().min(1),
     parameters: z.number().optional(),
+    /**
+     * Set on side models (functions/models_manifest.ts: "verifier", "reader"), which the page
+     * runs next to the chat model for one pipeline; absent: a chat model.
+     */
     role: z.string().optional(),
     /** Path of the paired draft model (relative to /models/). */
     draft: z.string().min(1).optional(),
@@ -44,6 +48,8 @@ export interface CatalogEntry {
   readonly parameters?: number;
   /** Folder URL path of the draft paired with this model, e.g. "/models/world/draft". */
   readonly draft?: string;
+  /** A side model's role ("verifier", "reader"); absent: a chat model. */
+  readonly role?: string;
 }
 
 /** The catalog used when the manifest cannot be read. */
@@ -74,7 +80,24 @@ export function catalogFromManifest(manifest: unknown): CatalogEntry[] {
     path: modelsPath(m.path),
     ...(m.parameters !== undefined ? { parameters: m.parameters } : {}),
     ...(m.draft !== undefined ? { draft: modelsPath(m.draft) } : {}),
+    ...(m.role !== undefined ? { role: m.role } : {}),
   }));
+}
+
+/**
+ * The entries the Models panel offers as chat models (and drafts): every entry without a side
+ * role. Side models (best-of-n's verifier, Self-RAG's reader) stay in the catalog, where the
+ * chat finds them by folder, but are never loaded as the chat model.
+ *
+ * @example
+ * ```ts
+ * chatModels([{ name: "world/target", path: "/models/world/target" },
+ *   { name: "world/reader", path: "/models/world/reader", role: "reader" }]);
+ * // [{ name: "world/target", path: "/models/world/target" }]
+ * ```
+ */
+export function chatModels(catalog: readonly CatalogEntry[]): CatalogEntry[] {
+  return catalog.filter((m) => m.role === undefined);
 }
 
 /** One bundled PEFT adapter: its folder and the model that serves it. */

@@ -1,9 +1,10 @@
 /**
- * The Models panel: bundled models from the catalog or the URL of a transformers.js ONNX
- * folder, an optional draft for speculative decoding (picking a bundled model selects its
- * paired draft, e.g. world/draft for world/target), the execution provider, download
- * progress per file and in total, and the cached model folders with their sizes and a delete
- * button.
+ * The Models panel: bundled chat models from the catalog (side models such as world/verifier
+ * and world/reader left out: the chat loads them next to the chat model) or the URL of a
+ * transformers.js ONNX folder, an optional draft for speculative decoding (picking a bundled
+ * model selects its paired draft, e.g. world/draft for world/target), the execution provider,
+ * download progress per file and in total, and the cached model folders with their sizes and
+ * a delete button.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import type { DexieModelCache } from "../../engine/loader/dexie_cache.ts";
 import type { LoadProgress } from "../../engine/loader/progress.ts";
 import { formatBytes, ProgressView } from "../progress_view.ts";
 import type { LoadRequest } from "../shell/engine_session.ts";
-import { type CatalogEntry, fetchCatalog, folderOfFile } from "./catalog.ts";
+import { type CatalogEntry, chatModels, fetchCatalog, folderOfFile } from "./catalog.ts";
 
 /** The elements of the panel. */
 export interface ModelsElements {
@@ -124,7 +125,8 @@ export class ModelsPanel {
   /** Fill the bundled list and the cached table (called when the tab is first shown). */
   async show(): Promise<void> {
     const catalog = await (this.#catalog ??= fetchCatalog());
-    this.#renderCatalog(catalog);
+    // Side models (verifier, reader) load next to the chat model, never as it.
+    this.#renderCatalog(chatModels(catalog));
     await this.refreshCached();
   }
 

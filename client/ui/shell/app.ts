@@ -1,8 +1,9 @@
 /**
  * The page: wires the tabs, the engine worker, the chat, the conversation list, the Models,
  * Adapters and Lab panels, the live stats, the offline service worker and the error banner.
- * Best-of-n's learned verifier model, when the loaded model's folder has one, runs in a second
- * engine session made by the same `makeSession` (chat/verifier_engine.ts).
+ * Best-of-n's learned verifier model and Self-RAG's reader model, when the loaded model's
+ * folder has them, each run in an engine session of their own made by the same `makeSession`
+ * (chat/verifier_engine.ts, chat/reader_engine.ts); the status line shows their loads.
  *
  * @module
  */
@@ -13,7 +14,9 @@ import { AdapterStore } from "../../adapters/store/adapter_store.ts";
 import { AdaptersPanel } from "../adapters/adapters_panel.ts";
 import { ChatController, type LastAnswer } from "../chat/chat_controller.ts";
 import { createPipelineBridge } from "../chat/pipeline_bridge.ts";
-import { fetchManifest, VerifierEngine } from "../chat/verifier_engine.ts";
+import { ReaderEngine } from "../chat/reader_engine.ts";
+import { fetchManifest, statusOverlay } from "../chat/side_engine.ts";
+import { VerifierEngine } from "../chat/verifier_engine.ts";
 import { ConversationDb } from "../conversations/conversation_db.ts";
 import { ConversationList } from "../conversations/conversation_list.ts";
 import { modelsElements, ModelsPanel } from "../models/models_panel.ts";
@@ -47,6 +50,8 @@ export interface PageState {
   readonly adapters: AdaptersPanel;
   /** Best-of-n's learned verifier engine (loaded on first use). */
   readonly verifier: VerifierEngine;
+  /** Self-RAG's reader engine (loaded on first use). */
+  readonly reader: ReaderEngine;
   /** Load another model (as the Models panel does). */
   load(request: LoadRequest): Promise<EngineInfo>;
 }
@@ -98,17 +103,26 @@ export function startApp(
   const stats = new StatsView(byId("stats"), byId("tps-chart"));
   let request = initialLoadRequest(new URL(location.href), localStorage.getItem(MODEL_CHOICE_KEY));
   let toggles: { set(v: unknown): void } | undefined;
-  // Best-of-n's learned verifier: its own worker, loaded on first use; a crash drops it.
+  // Best-of-n's learned verifier and Self-RAG's reader: each its own worker, loaded on first
+  // use (the status line shows the load); a crash drops it.
+  const onSideStatus = statusOverlay(status);
   const verifiers: VerifierEngine = new VerifierEngine({
     chatModel: () => session.current?.request,
     manifest: () => fetchManifest(),
     makeSession: () => makeSession(() => verifiers.dispose()),
+    onStatus: onSideStatus,
+  });
+  const readers: ReaderEngine = new ReaderEngine({
+    chatModel: () => session.current?.request,
+    manifest: () => fetchManifest(),
+    makeSession: () => makeSession(() => readers.dispose()),
+    onStatus: onSideStatus,
   });
   const bridge = createPipelineBridge(
     location.origin,
     () => session.current?.info.draft !== undefined,
     () => session.current?.info,
-    { verifierEngine: () => verifiers.get() },
+    { verifierEngine: () => verifiers.get(), readerEngine: () => readers.get() },
   );
 
   const list: ConversationList = new ConversationList(
@@ -266,10 +280,12 @@ export function startApp(
     models,
     adapters,
     verifier: verifiers,
+    reader: readers,
     load(r: LoadRequest) {
       request = r;
       chat.stop();
       verifiers.follow(r.modelUrl); // another folder: its verifier (if any) is another model
+      readers.follow(r.modelUrl);
       state.progress = [];
       delete state.engine;
       delete state.info;

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { Engine } from "../../../client/engine/api.ts";
 import { runAction } from "../../../client/pipelines/run_action.ts";
 import { runPipeline } from "../../../client/pipelines/run_pipeline.ts";
-import type { GenerateRequest, TraceEvent } from "../../../shared/pipeline.ts";
+import type { TraceEvent } from "../../../shared/pipeline.ts";
 import { fixtureEngine, ortTest } from "../engine/engine_fixtures.ts";
 import { appFetch, edgeApp, recording } from "./pipeline_fixture.ts";
 
@@ -98,49 +98,6 @@ Deno.test({
         );
         assert.ok(Math.max(...diff) > 1e-6, JSON.stringify({ a, b }));
       });
-    } finally {
-      await target.dispose();
-      await draft.dispose();
-    }
-  },
-});
-
-Deno.test({
-  name: "runAction() answers mixed prover and verifier requests in request order",
-  ...ortTest,
-  fn: async () => {
-    const target = await fixtureEngine("target", "wasm");
-    const draft = await fixtureEngine("draft", "wasm");
-    try {
-      const main = recording(target);
-      const side = recording(draft);
-      const req = (id: string, role: "prover" | "verifier"): GenerateRequest => ({
-        id,
-        prompt: `Ada lives in Port Arlen. ${id}:`,
-        max_tokens: 2,
-        temperature: 0,
-        stop: [],
-        role,
-      });
-      const requests = [req("p0", "prover"), req("v0", "verifier"), req("p1", "prover")];
-      const results = await runAction(
-        { engine: main.engine, verifierEngine: side.engine },
-        requests,
-      );
-      assert.deepEqual(results.map((r) => r.id), ["p0", "v0", "p1"]);
-      assert.deepEqual(main.calls.generate.map((b) => b.map((q) => q.id)), [["p0", "p1"]]);
-      assert.deepEqual(side.calls.generate.map((b) => b.map((q) => q.id)), [["v0"]]);
-      // Each text is its own engine's greedy output.
-      const [own] = await draft.generate([{
-        id: "v0",
-        prompt: "Ada lives in Port Arlen. v0:",
-        max_tokens: 2,
-        temperature: 0,
-      }]);
-      assert.equal(results[1]?.text, own?.text);
-      // Only prover requests: nothing reaches the verifier engine.
-      await runAction({ engine: main.engine, verifierEngine: side.engine }, [req("p2", "prover")]);
-      assert.equal(side.calls.generate.length, 1);
     } finally {
       await target.dispose();
       await draft.dispose();

@@ -8,12 +8,11 @@
  */
 import assert from "node:assert/strict";
 import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
+import { modelLabel, type SideSession } from "../../../client/ui/chat/side_engine.ts";
 import {
-  modelLabel,
   usesLearnedVerifier,
   VerifierEngine,
   verifierFolderFor,
-  type VerifierSession,
 } from "../../../client/ui/chat/verifier_engine.ts";
 import { BEST_OF_N_VERIFIERS } from "../../../client/ui/trace/pipeline_settings.ts";
 import { mergeModelManifests } from "../../../functions/models_manifest.ts";
@@ -92,7 +91,7 @@ Deno.test("usesLearnedVerifier() is true for 'learned' and 'both' only", () => {
 /** Sessions that record what they load and whether they were stopped. */
 function sessions(fail = false) {
   const made: { request?: LoadRequest; terminated: boolean }[] = [];
-  const make = (): VerifierSession => {
+  const make = (): SideSession => {
     const record: { request?: LoadRequest; terminated: boolean } = { terminated: false };
     made.push(record);
     return {

@@ -1,0 +1,155 @@
+/**
+ * The page's Self-RAG reader engine (the folder's side model `reader`): found from the manifest
+ * the server merges, loaded once with the chat model's ep and cache, its load shown on the
+ * status line (and the line put back after), dropped for another folder; none for the fixtures.
+ * Sessions are test doubles (no worker, no model).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { LoadProgress } from "../../../client/engine/loader/progress.ts";
+import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
+import { ReaderEngine } from "../../../client/ui/chat/reader_engine.ts";
+import {
+  sideFolderFor,
+  sideLoadLine,
+  type SideSession,
+  statusOverlay,
+} from "../../../client/ui/chat/side_engine.ts";
+import { VerifierEngine } from "../../../client/ui/chat/verifier_engine.ts";
+import { mergeModelManifests } from "../../../functions/models_manifest.ts";
+import { engineInfo as info, fakeEngine } from "./verifier_engine_fixtures.ts";
+
+const WORLD = {
+  generator: "verity-forge-world",
+  entries: [
+    { name: "target", kind: "model", path: "target" },
+    { name: "draft", kind: "model", path: "draft" },
+    { name: "target_lora", kind: "model", path: "target_lora" },
+    { name: "verifier", kind: "model", path: "verifier" },
+    { name: "reader", kind: "model", path: "reader" },
+  ],
+};
+const MANIFEST = mergeModelManifests([
+  ["world", [WORLD]],
+  ["fixtures", [{ models: [{ name: "target", path: "target" }] }]],
+]);
+
+function progress(loaded: number, total: number | null, cached = false): LoadProgress {
+  return { file: "onnx/model.onnx", loaded, total, cached, overall: { loaded, total } };
+}
+
+/** Sessions that report two progress events, record their request and whether they stopped. */
+function sessions() {
+  const made: { request?: LoadRequest; terminated: boolean }[] = [];
+  const make = (): SideSession => {
+    const record: { request?: LoadRequest; terminated: boolean } = { terminated: false };
+    made.push(record);
+    return {
+      load(request, onProgress): Promise<LoadedEngine> {
+        record.request = request;
+        onProgress(progress(1_300_000, 5_200_000));
+        onProgress(progress(5_200_000, 5_200_000));
+        const engine = fakeEngine(request.modelUrl);
+        return Promise.resolve({ engine, info: info(request.modelUrl), request });
+      },
+      terminate() {
+        record.terminated = true;
+      },
+    };
+  };
+  return { made, make };
+}
+
+const chatAt = (modelUrl: string): LoadRequest => ({ modelUrl, ep: "wasm", cache: true });
+
+Deno.test("sideFolderFor() finds the folder's reader and verifier, none for the fixtures", () => {
+  const url = "https://verity.test/models/world/target_lora";
+  assert.equal(sideFolderFor(url, MANIFEST, "reader"), "https://verity.test/models/world/reader");
+  assert.equal(
+    sideFolderFor(url, MANIFEST, "verifier"),
+    "https://verity.test/models/world/verifier",
+  );
+  assert.equal(sideFolderFor("/models/fixtures/target", MANIFEST, "reader"), undefined);
+  assert.equal(sideFolderFor("/models/world/reader", MANIFEST, "reader"), undefined);
+});
+
+Deno.test("ReaderEngine loads world/reader once, shows its load on the status line, then restores it", async () => {
+  const s = sessions();
+  const status = { textContent: "Loaded /models/world/target" as string | null };
+  const lines: (string | null)[] = [];
+  const overlay = statusOverlay(status);
+  const readers = new ReaderEngine({
+    chatModel: () => chatAt("http://x.test/models/world/target"),
+    manifest: () => Promise.resolve(MANIFEST),
+    makeSession: s.make,
+    onStatus: (line) => (lines.push(line), overlay(line)),
+  });
+  const first = await readers.get();
+  assert.equal(await readers.get(), first);
+  assert.equal(s.made.length, 1);
+  assert.deepEqual(s.made[0]?.request, {
+    modelUrl: "http://x.test/models/world/reader",
+    ep: "wasm",
+    cache: true,
+  });
+  assert.equal((await first?.info())?.model, "http://x.test/models/world/reader");
+  assert.deepEqual(lines, [
+    "Loading world/reader for Self-RAG…",
+    "Loading world/reader for Self-RAG: 25% of 5.2 MB",
+    "Loading world/reader for Self-RAG: 100% of 5.2 MB",
+    null,
+  ]);
+  assert.equal(status.textContent, "Loaded /models/world/target");
+  assert.equal(readers.started, true);
+
+  readers.follow("http://x.test/models/fixtures/target"); // another folder: its worker stops
+  assert.equal(s.made[0]?.terminated, true);
+  assert.equal(readers.started, false);
+});
+
+Deno.test("ReaderEngine and VerifierEngine of one folder are two models in two sessions", async () => {
+  const s = sessions();
+  const deps = {
+    chatModel: () => chatAt("http://x.test/models/world/target_lora"),
+    manifest: () => Promise.resolve(MANIFEST),
+    makeSession: s.make,
+  };
+  const reader = await new ReaderEngine(deps).get();
+  const verifier = await new VerifierEngine(deps).get();
+  assert.equal((await reader?.info())?.model, "http://x.test/models/world/reader");
+  assert.equal((await verifier?.info())?.model, "http://x.test/models/world/verifier");
+  assert.equal(s.made.length, 2);
+  const none = new ReaderEngine({ ...deps, chatModel: () => chatAt("/models/fixtures/target") });
+  assert.equal(await none.get(), undefined);
+  assert.equal(s.made.length, 2, "no worker for a folder without a reader");
+});
+
+Deno.test("sideLoadLine() gives percent of a known total, else bytes, and says when cached", () => {
+  assert.equal(
+    sideLoadLine("world/verifier", "best-of-n", undefined),
+    "Loading world/verifier for best-of-n…",
+  );
+  assert.equal(
+    sideLoadLine("world/reader", "Self-RAG", progress(2_600_000, null)),
+    "Loading world/reader for Self-RAG: 2.6 MB",
+  );
+  assert.equal(
+    sideLoadLine("world/reader", "Self-RAG", progress(5_200_000, 5_200_000, true)),
+    "Loading world/reader for Self-RAG: 100% of 5.2 MB from the cache",
+  );
+});
+
+Deno.test("statusOverlay() leaves a line another writer replaced during the load", () => {
+  const el = { textContent: "Loaded A" as string | null };
+  const overlay = statusOverlay(el);
+  overlay("Loading world/reader for Self-RAG…");
+  assert.equal(el.textContent, "Loading world/reader for Self-RAG…");
+  el.textContent = "Loading /models/fixtures/target…"; // a new chat-model load took the line
+  overlay(null);
+  assert.equal(el.textContent, "Loading /models/fixtures/target…");
+  // A later side load saves and restores the line it found.
+  overlay("Loading world/verifier for best-of-n…");
+  overlay(null);
+  assert.equal(el.textContent, "Loading /models/fixtures/target…");
+});
