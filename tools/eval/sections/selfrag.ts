@@ -41,13 +41,17 @@ export function traceRetrieved(trace: readonly TraceEvent[]): boolean {
   );
 }
 
-/** Run Self-RAG on every item (concurrently); failed items land in `failures`. */
+/**
+ * Run Self-RAG on every item (concurrently) on `engine`, its `role: "reader"` requests on
+ * `readerEngine` when given; failed items land in `failures`.
+ */
 export async function selfragAnswers(
   ctx: EvalContext,
   engine: Engine,
   items: readonly EvalItem[],
   label: string,
   failures: Failures,
+  readerEngine?: Engine,
 ): Promise<SelfRagOutcome[]> {
   const window = (await engine.info()).contextLength;
   const failed: SelfRagOutcome = { output: "", retrieved: false };
@@ -56,6 +60,7 @@ export async function selfragAnswers(
       const run = await runPipeline({
         edgeUrl: ctx.edgeUrl,
         engine,
+        ...(readerEngine !== undefined ? { readerEngine } : {}),
         pipeline: ["selfrag"],
         messages: userTurn(item.question),
         options: { max_tokens: QA_MAX_TOKENS, temperature: 0, context_tokens: window },
@@ -157,10 +162,12 @@ export const selfragSection: EvalSection = {
         closed.failures,
       ));
       for (const generator of generators) {
-        const engine = await ctx.engine(generator.model);
+        // The chat page's routing: Self-RAG's `role: "reader"` requests go to the reader.
+        const engine = await ctx.engine("target");
+        const reader = generator.model === "reader" ? await ctx.engine("reader") : undefined;
         const failures: Failures = [];
         const label = `${generator.method} ${set}`;
-        const runs = await selfragAnswers(ctx, engine, items, label, failures);
+        const runs = await selfragAnswers(ctx, engine, items, label, failures, reader);
         logExamples(ctx, label, items.map((i) => i.question), runs.map((r) => r.output));
         const scored = scoreSelfRag(set, items, closed.outputs, runs, ctx.seed, generator);
         rows.push(
