@@ -412,15 +412,23 @@ Deno.test({
         await page.click("#tab-chat");
       });
 
-      await t.step("the layout fits a phone screen without horizontal scrolling", async () => {
-        await page.setViewportSize({ width: 390, height: 844 });
-        await page.waitForTimeout(100);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert.ok(overflow <= 390, `page is ${overflow}px wide`);
-        assert.equal(await page.isVisible("#prompt"), true);
-        await h.screenshot(page, "ui-phone");
-        await page.setViewportSize({ width: 1280, height: 860 });
-      });
+      await t.step(
+        "the chat and the Lab fit a phone screen without horizontal scrolling",
+        async () => {
+          await page.setViewportSize({ width: 390, height: 844 });
+          await page.waitForTimeout(100);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(overflow <= 390, `page is ${overflow}px wide`);
+          assert.equal(await page.isVisible("#prompt"), true);
+          await h.screenshot(page, "ui-phone");
+          // The Lab's form, tables and plots fit too (the plots scroll inside their own box).
+          await page.click("#tab-lab");
+          const lab = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(lab <= 390, `the Lab is ${lab}px wide`);
+          await page.click("#tab-chat");
+          await page.setViewportSize({ width: 1280, height: 860 });
+        },
+      );
 
       assert.deepEqual(h.problems, [], "no console errors or page errors");
       assert.deepEqual(h.foreign, [], "no request leaves the page's origin");
