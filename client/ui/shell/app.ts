@@ -14,9 +14,9 @@ import { AdapterStore } from "../../adapters/store/adapter_store.ts";
 import { AdaptersPanel } from "../adapters/adapters_panel.ts";
 import { ChatController, type LastAnswer } from "../chat/chat_controller.ts";
 import { createPipelineBridge } from "../chat/pipeline_bridge.ts";
-import { ReaderEngine } from "../chat/reader_engine.ts";
-import { fetchManifest, statusOverlay } from "../chat/side_engine.ts";
-import { VerifierEngine } from "../chat/verifier_engine.ts";
+import type { ReaderEngine } from "../chat/reader_engine.ts";
+import { createSideModels } from "../chat/side_models.ts";
+import type { VerifierEngine } from "../chat/verifier_engine.ts";
 import { ConversationDb } from "../conversations/conversation_db.ts";
 import { ConversationList } from "../conversations/conversation_list.ts";
 import { modelsElements, ModelsPanel } from "../models/models_panel.ts";
@@ -103,26 +103,17 @@ export function startApp(
   const stats = new StatsView(byId("stats"), byId("tps-chart"));
   let request = initialLoadRequest(new URL(location.href), localStorage.getItem(MODEL_CHOICE_KEY));
   let toggles: { set(v: unknown): void } | undefined;
-  // Best-of-n's learned verifier and Self-RAG's reader: each its own worker, loaded on first
-  // use (the status line shows the load); a crash drops it.
-  const onSideStatus = statusOverlay(status);
-  const verifiers: VerifierEngine = new VerifierEngine({
+  // Best-of-n's learned verifier and Self-RAG's reader (chat/side_models.ts).
+  const side = createSideModels({
     chatModel: () => session.current?.request,
-    manifest: () => fetchManifest(),
-    makeSession: () => makeSession(() => verifiers.dispose()),
-    onStatus: onSideStatus,
-  });
-  const readers: ReaderEngine = new ReaderEngine({
-    chatModel: () => session.current?.request,
-    manifest: () => fetchManifest(),
-    makeSession: () => makeSession(() => readers.dispose()),
-    onStatus: onSideStatus,
+    makeSession: (onCrash) => makeSession(onCrash),
+    status,
   });
   const bridge = createPipelineBridge(
     location.origin,
     () => session.current?.info.draft !== undefined,
     () => session.current?.info,
-    { verifierEngine: () => verifiers.get(), readerEngine: () => readers.get() },
+    side.bridgeDeps,
   );
 
   const list: ConversationList = new ConversationList(
@@ -279,13 +270,12 @@ export function startApp(
     conversations: db,
     models,
     adapters,
-    verifier: verifiers,
-    reader: readers,
+    verifier: side.verifier,
+    reader: side.reader,
     load(r: LoadRequest) {
       request = r;
       chat.stop();
-      verifiers.follow(r.modelUrl); // another folder: its verifier (if any) is another model
-      readers.follow(r.modelUrl);
+      side.follow(r.modelUrl); // another folder: its side models (if any) are other models
       state.progress = [];
       delete state.engine;
       delete state.info;
