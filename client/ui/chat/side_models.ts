@@ -20,6 +20,8 @@ export interface SideModelsDeps {
   readonly makeSession: (onCrash: () => void) => SideSession;
   /** The page's status line (side loads overlay it, then restore it). */
   readonly status: { textContent: string | null };
+  /** The parsed `/models/manifest.json` (default: {@link fetchManifest}). */
+  readonly manifest?: () => Promise<unknown>;
 }
 
 /** The two side models and what the page does with them. */
@@ -46,7 +48,8 @@ export interface SideModels {
  */
 export function createSideModels(deps: SideModelsDeps): SideModels {
   const onStatus = statusOverlay(deps.status);
-  const common = { chatModel: deps.chatModel, manifest: () => fetchManifest(), onStatus };
+  const manifest = deps.manifest ?? (() => fetchManifest());
+  const common = { chatModel: deps.chatModel, manifest, onStatus };
   const verifier: VerifierEngine = new VerifierEngine({
     ...common,
     makeSession: () => deps.makeSession(() => verifier.dispose()),

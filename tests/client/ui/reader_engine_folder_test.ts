@@ -16,6 +16,7 @@ import {
   type SideSession,
   statusOverlay,
 } from "../../../client/ui/chat/side_engine.ts";
+import { createSideModels } from "../../../client/ui/chat/side_models.ts";
 import { VerifierEngine } from "../../../client/ui/chat/verifier_engine.ts";
 import { mergeModelManifests } from "../../../functions/models_manifest.ts";
 import { engineInfo as info, fakeEngine } from "./verifier_engine_fixtures.ts";
@@ -123,6 +124,30 @@ Deno.test("ReaderEngine and VerifierEngine of one folder are two models in two s
   const none = new ReaderEngine({ ...deps, chatModel: () => chatAt("/models/fixtures/target") });
   assert.equal(await none.get(), undefined);
   assert.equal(s.made.length, 2, "no worker for a folder without a reader");
+});
+
+Deno.test("createSideModels() hands the bridge both side engines and drops both for another folder", async () => {
+  const s = sessions();
+  const status = { textContent: "Loaded /models/world/target" as string | null };
+  let chat = chatAt("http://x.test/models/world/target");
+  const side = createSideModels({
+    chatModel: () => chat,
+    makeSession: () => s.make(),
+    status,
+    manifest: () => Promise.resolve(MANIFEST),
+  });
+  const reader = await side.bridgeDeps.readerEngine();
+  const verifier = await side.bridgeDeps.verifierEngine();
+  assert.equal((await reader?.info())?.model, "http://x.test/models/world/reader");
+  assert.equal((await verifier?.info())?.model, "http://x.test/models/world/verifier");
+  assert.equal(status.textContent, "Loaded /models/world/target", "the status line is restored");
+  assert.ok(side.reader.started && side.verifier.started);
+
+  chat = chatAt("/models/fixtures/target");
+  side.follow(chat.modelUrl);
+  assert.deepEqual(s.made.map((m) => m.terminated), [true, true]);
+  assert.equal(await side.bridgeDeps.readerEngine(), undefined, "the fixtures have no reader");
+  assert.equal(s.made.length, 2);
 });
 
 Deno.test("sideLoadLine() gives percent of a known total, else bytes, and says when cached", () => {
