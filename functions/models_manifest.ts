@@ -6,21 +6,20 @@
  * the world build's (`{ generator: "verity-forge-world", entries: [{ name, kind, path, ... }] }`,
  * models/world). A model named `draft` is the draft of the folder's `target`; adapters are
  * served by the folder's `target_lora`, the model with LoRA slot inputs. Models named like a
- * side model ({@link SIDE_MODEL_NAMES}: best-of-n's `verifier`, Self-RAG's `reader`) carry
+ * side model ({@link SideModelRole}: best-of-n's `verifier`, Self-RAG's `reader`) carry
  * `role`: the page loads them next to the chat model for their pipeline and does not offer them
  * as chat models.
  *
  * @module
  */
 import { z } from "zod";
+import { SIDE_ROLES } from "../shared/pipeline.ts";
 
 /**
- * Names of the side models of a folder: models the page runs next to the chat model for one
- * pipeline (best-of-n's learned verifier, Self-RAG's reader), never as the chat model.
+ * A side model's role, which is also its name in its folder (shared/pipeline.ts SIDE_ROLES):
+ * models the page runs next to the chat model for one pipeline, never as the chat model.
  */
-export const SIDE_MODEL_NAMES = ["verifier", "reader"] as const;
-/** A side model's role (its name in its folder). */
-export const SideModelRole = z.enum(SIDE_MODEL_NAMES);
+export const SideModelRole = z.enum(SIDE_ROLES);
 
 /** One model in the merged catalog. */
 export const CatalogModel = z.object({

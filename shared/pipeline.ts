@@ -36,6 +36,15 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 export const InputMessage = ChatMessage.extend({ content: z.string().max(MAX_TEXT_CHARS) });
 
 /**
+ * Request roles a client may run on a side model of its own, in the order their batches run
+ * after the main batch: best-of-n's learned verifier and Self-RAG's reader. A world build names
+ * those models the same (`<folder>/verifier`, `<folder>/reader`).
+ */
+export const SIDE_ROLES = ["verifier", "reader"] as const;
+/** A request role that may run on a side model. */
+export type SideRole = typeof SIDE_ROLES[number];
+
+/**
  * One generation the client runs. Exactly one of `prompt` (raw completion text) and
  * `messages` (chat, rendered with the model's chat template) is set.
  *
@@ -69,7 +78,7 @@ export const GenerateRequest = z.object({
    * reader model; such requests keep the run's `adapter`, which a client may honour by running
    * them on the run's model instead).
    */
-  role: z.enum(["prover", "verifier", "reader"]).optional(),
+  role: z.enum(["prover", ...SIDE_ROLES]).optional(),
 }).refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
   message: "exactly one of 'prompt' and 'messages' must be set",
 });

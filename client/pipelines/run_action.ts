@@ -23,7 +23,7 @@ import type { Engine, GenerateResult } from "../engine/api.ts";
 import { GenerationAbortedError } from "../engine/errors.ts";
 import type { SpeculativeRequest } from "../engine/speculative/options.ts";
 import type { GenerateRequest, StepResult } from "../../shared/pipeline.ts";
-import { MAX_RESULT_CHARS } from "../../shared/pipeline.ts";
+import { MAX_RESULT_CHARS, SIDE_ROLES, type SideRole } from "../../shared/pipeline.ts";
 import { planRows, readResult } from "./action_rows.ts";
 import { throwIfAborted } from "./edge_client.ts";
 import { PipelineAbortedError } from "./errors.ts";
@@ -43,10 +43,6 @@ export interface ActionContext {
   readonly readerEngine?: Engine;
 }
 
-/** The request roles that may run on an engine of their own, in the order their batches run. */
-export const SIDE_ROLES = ["verifier", "reader"] as const;
-/** A request role that may run on an engine of its own. */
-export type SideRole = typeof SIDE_ROLES[number];
 /** The engines of the side roles, where set (absent: that role runs on the main engine). */
 export type SideEngines = Readonly<Partial<Record<SideRole, Engine>>>;
 
@@ -70,10 +66,8 @@ export function sideEngines(
 
 /** The side role that runs `r` on its own engine, or undefined: the main engine. */
 function routeOf(r: GenerateRequest, engines: SideEngines): SideRole | undefined {
-  const role = r.role;
-  return role === "verifier" || role === "reader"
-    ? (engines[role] !== undefined ? role : undefined)
-    : undefined;
+  const role = SIDE_ROLES.find((s) => s === r.role);
+  return role !== undefined && engines[role] !== undefined ? role : undefined;
 }
 
 /** True when the request can stream through the chat API. */

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { loaded, sendMessage, setField, startUiHarness } from "./ui/harness.ts";
+import { openLoaded, sendMessage, setField, startUiHarness } from "./ui/harness.ts";
 
 const QUESTION = "What is the capital of Dousistan?";
 
@@ -63,10 +63,7 @@ Deno.test({
   fn: async (t) => {
     const h = await startUiHarness();
     try {
-      const context = await h.newContext();
-      const page = await h.open(context, { model: "/models/world/target", ep: "wasm" });
-      const result = await loaded(page);
-      assert.ok(result.ok, JSON.stringify(result));
+      const page = await openLoaded(h, { model: "/models/world/target", ep: "wasm" });
 
       await t.step(
         "the Models tab lists chat models only, not world/verifier or world/reader",

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { loaded, sendMessage, setField, startUiHarness } from "./ui/harness.ts";
+import { openLoaded, sendMessage, setField, startUiHarness } from "./ui/harness.ts";
 
 const PROBLEM =
   "Su Thorem buys 4 Teor Mini at 535 coins each. How many coins does Su Thorem spend?";
@@ -29,10 +29,7 @@ Deno.test({
   fn: async (t) => {
     const h = await startUiHarness();
     try {
-      const context = await h.newContext();
-      const page = await h.open(context, { model: "/models/world/target", ep: "wasm" });
-      const result = await loaded(page);
-      assert.ok(result.ok, JSON.stringify(result));
+      const page = await openLoaded(h, { model: "/models/world/target", ep: "wasm" });
       if (!(await page.isVisible("#pipeline-bon"))) await page.click("details.pipelines summary");
       await setField(page, "#max-tokens", "48");
 

@@ -7,62 +7,18 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { LoadProgress } from "../../../client/engine/loader/progress.ts";
-import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
 import { ReaderEngine } from "../../../client/ui/chat/reader_engine.ts";
-import {
-  sideFolderFor,
-  sideLoadLine,
-  type SideSession,
-  statusOverlay,
-} from "../../../client/ui/chat/side_engine.ts";
+import { sideFolderFor, sideLoadLine, statusOverlay } from "../../../client/ui/chat/side_engine.ts";
 import { createSideModels } from "../../../client/ui/chat/side_models.ts";
 import { VerifierEngine } from "../../../client/ui/chat/verifier_engine.ts";
-import { mergeModelManifests } from "../../../functions/models_manifest.ts";
-import { engineInfo as info, fakeEngine } from "./verifier_engine_fixtures.ts";
+import {
+  chatAt,
+  loadProgress,
+  mergedWorldManifest,
+  sideSessions,
+} from "./verifier_engine_fixtures.ts";
 
-const WORLD = {
-  generator: "verity-forge-world",
-  entries: [
-    { name: "target", kind: "model", path: "target" },
-    { name: "draft", kind: "model", path: "draft" },
-    { name: "target_lora", kind: "model", path: "target_lora" },
-    { name: "verifier", kind: "model", path: "verifier" },
-    { name: "reader", kind: "model", path: "reader" },
-  ],
-};
-const MANIFEST = mergeModelManifests([
-  ["world", [WORLD]],
-  ["fixtures", [{ models: [{ name: "target", path: "target" }] }]],
-]);
-
-function progress(loaded: number, total: number | null, cached = false): LoadProgress {
-  return { file: "onnx/model.onnx", loaded, total, cached, overall: { loaded, total } };
-}
-
-/** Sessions that report two progress events, record their request and whether they stopped. */
-function sessions() {
-  const made: { request?: LoadRequest; terminated: boolean }[] = [];
-  const make = (): SideSession => {
-    const record: { request?: LoadRequest; terminated: boolean } = { terminated: false };
-    made.push(record);
-    return {
-      load(request, onProgress): Promise<LoadedEngine> {
-        record.request = request;
-        onProgress(progress(1_300_000, 5_200_000));
-        onProgress(progress(5_200_000, 5_200_000));
-        const engine = fakeEngine(request.modelUrl);
-        return Promise.resolve({ engine, info: info(request.modelUrl), request });
-      },
-      terminate() {
-        record.terminated = true;
-      },
-    };
-  };
-  return { made, make };
-}
-
-const chatAt = (modelUrl: string): LoadRequest => ({ modelUrl, ep: "wasm", cache: true });
+const MANIFEST = mergedWorldManifest();
 
 Deno.test("sideFolderFor() finds the folder's reader and verifier, none for the fixtures", () => {
   const url = "https://verity.test/models/world/target_lora";
@@ -76,12 +32,12 @@ Deno.test("sideFolderFor() finds the folder's reader and verifier, none for the 
 });
 
 Deno.test("ReaderEngine loads world/reader once, shows its load on the status line, then restores it", async () => {
-  const s = sessions();
+  const s = sideSessions();
   const status = { textContent: "Loaded /models/world/target" as string | null };
   const lines: (string | null)[] = [];
   const overlay = statusOverlay(status);
   const readers = new ReaderEngine({
-    chatModel: () => chatAt("http://x.test/models/world/target"),
+    chatModel: () => chatAt("http://x.test/models/world/target", true),
     manifest: () => Promise.resolve(MANIFEST),
     makeSession: s.make,
     onStatus: (line) => (lines.push(line), overlay(line)),
@@ -110,7 +66,7 @@ Deno.test("ReaderEngine loads world/reader once, shows its load on the status li
 });
 
 Deno.test("ReaderEngine and VerifierEngine of one folder are two models in two sessions", async () => {
-  const s = sessions();
+  const s = sideSessions();
   const deps = {
     chatModel: () => chatAt("http://x.test/models/world/target_lora"),
     manifest: () => Promise.resolve(MANIFEST),
@@ -127,7 +83,7 @@ Deno.test("ReaderEngine and VerifierEngine of one folder are two models in two s
 });
 
 Deno.test("createSideModels() hands the bridge both side engines and drops both for another folder", async () => {
-  const s = sessions();
+  const s = sideSessions();
   const status = { textContent: "Loaded /models/world/target" as string | null };
   let chat = chatAt("http://x.test/models/world/target");
   const side = createSideModels({
@@ -156,11 +112,11 @@ Deno.test("sideLoadLine() gives percent of a known total, else bytes, and says w
     "Loading world/verifier for best-of-n…",
   );
   assert.equal(
-    sideLoadLine("world/reader", "Self-RAG", progress(2_600_000, null)),
+    sideLoadLine("world/reader", "Self-RAG", loadProgress(2_600_000, null)),
     "Loading world/reader for Self-RAG: 2.6 MB",
   );
   assert.equal(
-    sideLoadLine("world/reader", "Self-RAG", progress(5_200_000, 5_200_000, true)),
+    sideLoadLine("world/reader", "Self-RAG", loadProgress(5_200_000, 5_200_000, true)),
     "Loading world/reader for Self-RAG: 100% of 5.2 MB from the cache",
   );
 });

@@ -1,10 +1,15 @@
 /**
- * Engine doubles shared by the learned-verifier tests: an engine whose only live method is
- * info() (the pipeline driver is injected, so nothing generates).
+ * Doubles shared by the side-model tests (learned verifier, Self-RAG reader): an engine whose
+ * only live method is info() (the pipeline driver is injected, so nothing generates), side
+ * sessions that record their loads, and the manifest the server merges from a world build.
  *
  * @module
  */
 import type { Engine, EngineInfo } from "../../../client/engine/api.ts";
+import type { LoadProgress } from "../../../client/engine/loader/progress.ts";
+import type { SideSession } from "../../../client/ui/chat/side_engine.ts";
+import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
+import { mergeModelManifests } from "../../../functions/models_manifest.ts";
 
 /** The info of a wasm engine serving `model`. */
 export function engineInfo(model: string): EngineInfo {
@@ -23,4 +28,57 @@ export function fakeEngine(model: string): Engine {
     adapterMetrics: unused,
     dispose: () => Promise.resolve(),
   };
+}
+
+/** One load progress event of a side model's weights file. */
+export function loadProgress(loaded: number, total: number | null, cached = false): LoadProgress {
+  return { file: "onnx/model.onnx", loaded, total, cached, overall: { loaded, total } };
+}
+
+/** A chat model's load request at `modelUrl`. */
+export function chatAt(modelUrl: string, cache = false): LoadRequest {
+  return { modelUrl, ep: "wasm", cache };
+}
+
+/**
+ * Side-session doubles that record what they load and whether they were stopped: each load
+ * reports 25% then 100% of 5.2 MB and resolves with an engine double, or rejects with `fail`.
+ */
+export function sideSessions(fail = false) {
+  const made: { request?: LoadRequest; terminated: boolean }[] = [];
+  const make = (): SideSession => {
+    const record: { request?: LoadRequest; terminated: boolean } = { terminated: false };
+    made.push(record);
+    return {
+      load(request, onProgress): Promise<LoadedEngine> {
+        record.request = request;
+        if (fail) return Promise.reject(new Error("Cannot load: 404"));
+        onProgress(loadProgress(1_300_000, 5_200_000));
+        onProgress(loadProgress(5_200_000, 5_200_000));
+        const engine = fakeEngine(request.modelUrl);
+        return Promise.resolve({ engine, info: engineInfo(request.modelUrl), request });
+      },
+      terminate() {
+        record.terminated = true;
+      },
+    };
+  };
+  return { made, make };
+}
+
+/** A world build's manifest (with its verifier and reader) merged by the server beside the fixtures. */
+export function mergedWorldManifest(): ReturnType<typeof mergeModelManifests> {
+  const world = {
+    generator: "verity-forge-world",
+    entries: [
+      { name: "target", kind: "model", path: "target" },
+      { name: "draft", kind: "model", path: "draft" },
+      { name: "target_lora", kind: "model", path: "target_lora" },
+      { name: "verifier", kind: "model", path: "verifier" },
+      { name: "reader", kind: "model", path: "reader" },
+      { name: "adapter-terse", kind: "lora", path: "adapters/terse" },
+    ],
+  };
+  const fixtures = { models: [{ name: "target", path: "target" }] };
+  return mergeModelManifests([["world", [world]], ["fixtures", [fixtures]]]);
 }

@@ -7,16 +7,15 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
-import { modelLabel, type SideSession } from "../../../client/ui/chat/side_engine.ts";
+import type { LoadRequest } from "../../../client/ui/shell/engine_session.ts";
+import { modelLabel } from "../../../client/ui/chat/side_engine.ts";
 import {
   usesLearnedVerifier,
   VerifierEngine,
   verifierFolderFor,
 } from "../../../client/ui/chat/verifier_engine.ts";
 import { BEST_OF_N_VERIFIERS } from "../../../client/ui/trace/pipeline_settings.ts";
-import { mergeModelManifests } from "../../../functions/models_manifest.ts";
-import { engineInfo as info, fakeEngine } from "./verifier_engine_fixtures.ts";
+import { chatAt, mergedWorldManifest, sideSessions } from "./verifier_engine_fixtures.ts";
 
 const MANIFEST = {
   version: 1,
@@ -55,18 +54,7 @@ Deno.test("verifierFolderFor() maps a world model to its folder's verifier, fixt
 });
 
 Deno.test("verifierFolderFor() reads the manifest the server merges from the world build", () => {
-  const world = {
-    generator: "verity-forge-world",
-    entries: [
-      { name: "target", kind: "model", path: "target" },
-      { name: "draft", kind: "model", path: "draft" },
-      { name: "target_lora", kind: "model", path: "target_lora" },
-      { name: "verifier", kind: "model", path: "verifier" },
-      { name: "adapter-terse", kind: "lora", path: "adapters/terse" },
-    ],
-  };
-  const fixtures = { models: [{ name: "target", path: "target" }] };
-  const merged = mergeModelManifests([["world", [world]], ["fixtures", [fixtures]]]);
+  const merged = mergedWorldManifest();
   assert.equal(
     verifierFolderFor("https://verity.test/models/world/target_lora", merged),
     "https://verity.test/models/world/verifier",
@@ -88,33 +76,8 @@ Deno.test("usesLearnedVerifier() is true for 'learned' and 'both' only", () => {
   assert.equal(usesLearnedVerifier(undefined), false);
 });
 
-/** Sessions that record what they load and whether they were stopped. */
-function sessions(fail = false) {
-  const made: { request?: LoadRequest; terminated: boolean }[] = [];
-  const make = (): SideSession => {
-    const record: { request?: LoadRequest; terminated: boolean } = { terminated: false };
-    made.push(record);
-    return {
-      load(request): Promise<LoadedEngine> {
-        record.request = request;
-        if (fail) return Promise.reject(new Error("Cannot load: 404"));
-        const engine = fakeEngine(request.modelUrl);
-        return Promise.resolve({ engine, info: info(request.modelUrl), request });
-      },
-      terminate() {
-        record.terminated = true;
-      },
-    };
-  };
-  return { made, make };
-}
-
-function chatAt(modelUrl: string): LoadRequest {
-  return { modelUrl, ep: "wasm", cache: false };
-}
-
 Deno.test("VerifierEngine loads the folder's verifier once, with the chat model's ep and cache", async () => {
-  const s = sessions();
+  const s = sideSessions();
   let manifestReads = 0;
   const verifiers = new VerifierEngine({
     chatModel: () => chatAt("http://x.test/models/world/target_lora"),
@@ -136,7 +99,7 @@ Deno.test("VerifierEngine loads the folder's verifier once, with the chat model'
 });
 
 Deno.test("VerifierEngine has none for the fixtures or with no chat model, and starts no worker", async () => {
-  const s = sessions();
+  const s = sideSessions();
   let chat: LoadRequest | undefined = undefined;
   const verifiers = new VerifierEngine({
     chatModel: () => chat,
@@ -150,7 +113,7 @@ Deno.test("VerifierEngine has none for the fixtures or with no chat model, and s
 });
 
 Deno.test("VerifierEngine keeps its verifier within a folder and drops it for another", async () => {
-  const s = sessions();
+  const s = sideSessions();
   let chat = chatAt("http://x.test/models/world/target_lora");
   const verifiers = new VerifierEngine({
     chatModel: () => chat,
@@ -175,7 +138,7 @@ Deno.test("VerifierEngine keeps its verifier within a folder and drops it for an
 });
 
 Deno.test("VerifierEngine rejects a failed load, stops its worker, and tries again next time", async () => {
-  const s = sessions(true);
+  const s = sideSessions(true);
   const verifiers = new VerifierEngine({
     chatModel: () => chatAt("http://x.test/models/world/target"),
     manifest: () => Promise.resolve(MANIFEST),

@@ -107,6 +107,18 @@ export function loaded(
   });
 }
 
+/** Open the app in a fresh context with `params` and wait until its model loaded; throws the load error. */
+export async function openLoaded(h: UiHarness, params: Record<string, string>): Promise<Page> {
+  const page = await h.open(await h.newContext(), params);
+  const result = await loaded(page);
+  if (!result.ok) {
+    throw new Error(
+      `Cannot open the page as its model failed to load: ${result.name}: ${result.message}`,
+    );
+  }
+  return page;
+}
+
 /** Type a value into a form field and let the page's controls see the change. */
 export async function setField(page: Page, selector: string, value: string): Promise<void> {
   await page.fill(selector, value);

@@ -70,9 +70,10 @@ export async function selfragAnswers(
     }, failed), { label, log: (l) => ctx.log(l), ...(ctx.signal ? { signal: ctx.signal } : {}) });
 }
 
-const GAIN_NAMES: Record<(typeof SELFRAG_SETS)[number], string> = {
-  corpus_only: "selfrag_gain_corpus_only",
-  closed_book_seen: "selfrag_gain_seen",
+/** Gain keys end in the set's short name: `selfrag_gain_corpus_only`, `selfrag_target_gain_seen`. */
+const GAIN_SUFFIX: Record<(typeof SELFRAG_SETS)[number], string> = {
+  corpus_only: "corpus_only",
+  closed_book_seen: "seen",
 };
 
 /** The rows, gain and summary of one set. */
@@ -179,9 +180,7 @@ export const selfragSection: EvalSection = {
           ),
         );
         Object.assign(summary, scored.summary);
-        const gain = GAIN_NAMES[set];
-        gains[generator.method === "selfrag" ? gain : gain.replace("selfrag", "selfrag_target")] =
-          scored.gain;
+        gains[`${generator.method}_gain_${GAIN_SUFFIX[set]}`] = scored.gain;
       }
     }
     return { rows, summary, gains };
