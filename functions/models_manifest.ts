@@ -6,7 +6,7 @@
  * the world build's (`{ generator: "verity-forge-world", entries: [{ name, kind, path, ... }] }`,
  * models/world). A model named `draft` is the draft of the folder's `target`; adapters are
  * served by the folder's `target_lora`, the model with LoRA slot inputs. Models named like a
- * side model ({@link SideModelRole}: best-of-n's `verifier`, Self-RAG's `reader`) carry
+ * side model ({@link SideModelRole}: best-of-n's `verifier`, Self-RAG's `reader`, CoVe's `cove`) carry
  * `role`: the page loads them next to the chat model for their pipeline and does not offer them
  * as chat models.
  *

@@ -37,10 +37,12 @@ export const InputMessage = ChatMessage.extend({ content: z.string().max(MAX_TEX
 
 /**
  * Request roles a client may run on a side model of its own, in the order their batches run
- * after the main batch: best-of-n's learned verifier and Self-RAG's reader. A world build names
- * those models the same (`<folder>/verifier`, `<folder>/reader`).
+ * after the main batch: best-of-n's learned verifier, Self-RAG's reader and the CoVe model
+ * (every request of the CoVe stage: baseline, plan, verification answers, cross-checks,
+ * final). A world build names those models the same (`<folder>/verifier`, `<folder>/reader`,
+ * `<folder>/cove`).
  */
-export const SIDE_ROLES = ["verifier", "reader"] as const;
+export const SIDE_ROLES = ["verifier", "reader", "cove"] as const;
 /** A request role that may run on a side model. */
 export type SideRole = typeof SIDE_ROLES[number];
 
@@ -73,10 +75,12 @@ export const GenerateRequest = z.object({
   seed: z.number().int().min(0).max(0xffff_ffff).optional(),
   /**
    * Who answers: "prover" (the default, the run's model), "verifier" (a request the client
-   * may route to a separate verifier model; such requests carry no `adapter`) or "reader" (a
+   * may route to a separate verifier model; such requests carry no `adapter`), "reader" (a
    * Self-RAG generator request, gate, segment or critique, the client may route to a separate
-   * reader model; such requests keep the run's `adapter`, which a client may honour by running
-   * them on the run's model instead).
+   * reader model) or "cove" (a request of the CoVe stage, baseline, plan, verification answer,
+   * cross-check or final response, the client may route to a separate CoVe model). "reader"
+   * and "cove" requests keep the run's `adapter`, which a client may honour by running them on
+   * the run's model instead.
    */
   role: z.enum(["prover", ...SIDE_ROLES]).optional(),
 }).refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {

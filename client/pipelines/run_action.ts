@@ -8,14 +8,15 @@
  * it) its text reaches `onToken` in one piece when the batch ends, because `engine.generate`
  * does not stream rows.
  *
- * Side engines: with a `verifierEngine`, the requests marked `role: "verifier"` (the learned
- * verifier of best-of-n) run on it; with a `readerEngine`, the requests marked `role: "reader"`
- * (Self-RAG's generator: gate, segments, critiques) run on it. Each side engine gets its
- * requests as their own batch, after the batch of the other requests on the main engine (in
- * {@link SIDE_ROLES} order); results come back in request order either way. Side rows get no
- * speculative setting (a side engine may have no draft) and their score strings are split on
- * the side engine itself (`tokenize` is the main model's tokenizer). A role whose engine is
- * absent runs on the main engine; with no side engine every request runs there in ONE batch.
+ * Side engines: `sideEngines` maps a side role ({@link SIDE_ROLES}) to its engine: the requests
+ * marked with that role run on it, e.g. `role: "verifier"` (best-of-n's learned verifier),
+ * `role: "reader"` (Self-RAG's generator: gate, segments, critiques) or `role: "cove"` (every
+ * CoVe request). Each side engine gets its requests as their own batch, after the batch of the
+ * other requests on the main engine (in {@link SIDE_ROLES} order); results come back in request
+ * order either way. Side rows get no speculative setting (a side engine may have no draft) and
+ * their score strings are split on the side engine itself (`tokenize` is the main model's
+ * tokenizer). A role without an engine runs on the main engine; with no side engine every
+ * request runs there in ONE batch.
  *
  * @module
  */
@@ -37,32 +38,12 @@ export interface ActionContext {
   readonly onToken?: (delta: string) => void;
   /** The model's tokenizer, for exact multi-token score strings (see score_pieces.ts). */
   readonly tokenize?: Tokenize;
-  /** Engine of the `role: "verifier"` requests; absent: they run on `engine`. */
-  readonly verifierEngine?: Engine;
-  /** Engine of the `role: "reader"` requests (Self-RAG's generator); absent: `engine`. */
-  readonly readerEngine?: Engine;
+  /** Engine of each side role's requests; a role without one runs on `engine`. */
+  readonly sideEngines?: SideEngines;
 }
 
 /** The engines of the side roles, where set (absent: that role runs on the main engine). */
 export type SideEngines = Readonly<Partial<Record<SideRole, Engine>>>;
-
-/**
- * The side engines named by `verifierEngine` / `readerEngine` options (shared by the action
- * context and runPipeline's options).
- *
- * @example
- * ```ts
- * sideEngines({ readerEngine: reader }); // { reader }
- * ```
- */
-export function sideEngines(
-  o: { readonly verifierEngine?: Engine; readonly readerEngine?: Engine },
-): SideEngines {
-  return {
-    ...(o.verifierEngine !== undefined ? { verifier: o.verifierEngine } : {}),
-    ...(o.readerEngine !== undefined ? { reader: o.readerEngine } : {}),
-  };
-}
 
 /** The side role that runs `r` on its own engine, or undefined: the main engine. */
 function routeOf(r: GenerateRequest, engines: SideEngines): SideRole | undefined {
@@ -123,7 +104,7 @@ export async function runAction(
   requests: readonly GenerateRequest[],
 ): Promise<StepResult[]> {
   throwIfAborted(ctx.signal);
-  const engines = sideEngines(ctx);
+  const engines = ctx.sideEngines ?? {};
   const routes = requests.map((r) => routeOf(r, engines));
   if (routes.every((r) => r === undefined)) return await runBatch(ctx, requests);
   const out: (StepResult | undefined)[] = requests.map(() => undefined);

@@ -7,11 +7,11 @@
  * With no stages the driver answers directly with the engine (after the model-free S2A filter
  * when `s2aFilter` is set), so one call serves every combination of the UI toggles.
  *
- * Separate side models: pass `verifierEngine` and the requests the edge marks
- * `role: "verifier"` (best-of-n's learned verifier) run on it as their own batch; pass
- * `readerEngine` and the requests it marks `role: "reader"` (every Self-RAG request) run on
- * that one; without them they run on `engine` like every other request (see run_action.ts).
- * Prover rows keep the seeds the edge gave them.
+ * Separate side models: `sideEngines` maps a side role to its engine, and the requests the
+ * edge marks with that role run on it as their own batch: `verifier` (best-of-n's learned
+ * verifier), `reader` (every Self-RAG request), `cove` (every CoVe request); a role without an
+ * engine runs on `engine` like every other request (see run_action.ts). Prover rows keep the
+ * seeds the edge gave them.
  *
  * @module
  */
@@ -27,7 +27,7 @@ import {
 } from "../../shared/pipeline.ts";
 import { type EdgeConnection, postEdge, throwIfAborted } from "./edge_client.ts";
 import { EdgeResponseError } from "./errors.ts";
-import { type ActionContext, runAction } from "./run_action.ts";
+import { type ActionContext, runAction, type SideEngines } from "./run_action.ts";
 import { filterInput } from "./s2a_filter.ts";
 import type { Tokenize } from "./score_pieces.ts";
 
@@ -50,15 +50,11 @@ export interface RunPipelineOptions {
   readonly fetch?: typeof fetch;
   readonly engine: Engine;
   /**
-   * Engine of the requests with `role: "verifier"` (e.g. a small model trained to judge
-   * solutions), run as their own batch; absent: they run on `engine`.
+   * Engine of each side role's requests (shared/pipeline.ts SIDE_ROLES), run as their own
+   * batch, e.g. `{ reader }` for a model fine-tuned with reflection tokens; a role without one
+   * runs on `engine`.
    */
-  readonly verifierEngine?: Engine;
-  /**
-   * Engine of the requests with `role: "reader"` (Self-RAG's generator, e.g. a model
-   * fine-tuned with reflection tokens), run as their own batch; absent: they run on `engine`.
-   */
-  readonly readerEngine?: Engine;
+  readonly sideEngines?: SideEngines;
   /**
    * Ordered subset of "s2a", "selfrag", "best_of_n", "cove" (not both "selfrag" and
    * "best_of_n"); empty answers directly.
@@ -196,8 +192,7 @@ export async function runPipeline(o: RunPipelineOptions): Promise<PipelineRun> {
     ...(o.speculative !== undefined ? { speculative: o.speculative } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
     ...(o.tokenize !== undefined ? { tokenize: o.tokenize } : {}),
-    ...(o.verifierEngine !== undefined ? { verifierEngine: o.verifierEngine } : {}),
-    ...(o.readerEngine !== undefined ? { readerEngine: o.readerEngine } : {}),
+    ...(o.sideEngines !== undefined ? { sideEngines: o.sideEngines } : {}),
     ...(onToken !== undefined ? { onToken: (d: string) => (streamed = true, onToken(d)) } : {}),
   };
   const ctx: RunContext = { o, conn, action, t0: performance.now() };

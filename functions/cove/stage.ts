@@ -9,11 +9,12 @@
  *   INCONSISTENT. / PARTIALLY CONSISTENT. before the final response.
  *
  * When an earlier stage (Self-RAG) produced an answer, it is the draft and step 1 is skipped.
+ * Every request is marked `role: "cove"` (a client may run it on a CoVe model of its own).
  *
  * @module
  */
 import { z } from "zod";
-import type { StepResult } from "../../shared/pipeline.ts";
+import type { GenerateRequest, StepResult } from "../../shared/pipeline.ts";
 import { cleanAnswer, parseJointPairs, parseNumberedAnswers } from "./answers.ts";
 import { parseListItems } from "./list_items.ts";
 import { parseVerificationQuestions } from "./plan_parser.ts";
@@ -59,15 +60,21 @@ export const CoveStageState = z.object({
 export type CoveStageState = z.infer<typeof CoveStageState>;
 type Outcome = StageOutcome<CoveStageState>;
 
+/**
+ * Ask the client for a batch. Every request CoVe asks for (the baseline draft, the plan, the
+ * verification answers, the cross-checks, the final response) passes here and is marked
+ * `role: "cove"`: the client may run it on a separate CoVe model (the model fine-tuned on CoVe's
+ * prompts). The run's adapter stays on it.
+ */
 function ask(
   state: Omit<CoveStageState, "kind" | "pending">,
-  requests: ReturnType<StageEnv["request"]>[],
+  requests: GenerateRequest[],
   events: StageEvent[],
 ): Outcome {
   return {
     kind: "ask",
     state: { kind: "cove", ...state, pending: requests.map((r) => r.id) },
-    requests,
+    requests: requests.map((r): GenerateRequest => ({ ...r, role: "cove" })),
     events,
   };
 }

@@ -133,13 +133,14 @@ Deno.test("the served catalog of the repository lists the fixtures with their dr
   assert.ok(adapters.every((a: { model?: string }) => a.model === "fixtures/target_lora"));
 });
 
-Deno.test("mergeModelManifests() marks a folder's verifier and reader as side models, not chat models", () => {
+Deno.test("mergeModelManifests() marks a folder's verifier, reader and cove as side models, not chat models", () => {
   const merged = mergeModelManifests([["world", [{
     ...WORLD_MANIFEST,
     entries: [
       ...WORLD_MANIFEST.entries,
       { name: "verifier", kind: "model", path: "verifier", parameters: 1301920 },
       { name: "reader", kind: "model", path: "reader", parameters: 1301920 },
+      { name: "cove", kind: "model", path: "cove", parameters: 1301920 },
       { name: "thinking", kind: "model", path: "thinking", base: "target", parameters: 1353441 },
     ],
   }]]]);
@@ -149,6 +150,7 @@ Deno.test("mergeModelManifests() marks a folder's verifier and reader as side mo
     ["world/target_lora", "chat"],
     ["world/verifier", "verifier"],
     ["world/reader", "reader"],
+    ["world/cove", "cove"],
     // The Quiet-STaR model is loaded as the chat model (the chat's thinking runs on it).
     ["world/thinking", "chat"],
   ]);

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Engine } from "../../client/engine/api.ts";
 
 /** Models a section can ask for (folders under the models directory). */
-export type EvalModel = "target" | "target_lora" | "draft" | "verifier" | "reader";
+export type EvalModel = "target" | "target_lora" | "draft" | "verifier" | "reader" | "cove";
 
 /** Shared inputs of the sections. */
 export interface EvalContext {

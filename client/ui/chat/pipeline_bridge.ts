@@ -7,20 +7,23 @@
  * (on only while no stage is) runs here too, as a streamed chat completion with `thinking`
  * (./thinking_answer.ts), so that its report is kept as the message's trace.
  *
- * Best-of-n whose verifier setting asks for the learned score ("learned", "both") scores its
+ * Side models (./side_models.ts, one per side role, asked for through `sideEngine(role)`):
+ * best-of-n whose verifier setting asks for the learned score ("learned", "both") scores its
  * candidates on the page's learned verifier model when the loaded model's folder has one
- * (`verifierEngine`, ./verifier_engine.ts), else with the verifier prompt on the chat model;
- * the candidates event of the trace then records which (`scored_by`). Self-RAG runs its
- * requests (gate, segments, critiques) on the page's reader model when the loaded model's
- * folder has one and no adapter is selected (`readerEngine`, ./reader_engine.ts), else on the
- * chat model; a "generator" event of the trace then records which (`generated_by`).
+ * (./verifier_engine.ts), else with the verifier prompt on the chat model; the candidates
+ * event of the trace then records which (`scored_by`). Self-RAG (gate, segments, critiques)
+ * and CoVe (baseline, plan, verifications, cross-checks, final) run their requests on the
+ * page's reader / CoVe model when the loaded model's folder has one and no adapter is selected
+ * (./generator_engine.ts), else on the chat model; a "generator" event of the stage's trace
+ * then records which (`generated_by`).
  *
  * @module
  */
 import type { Engine, EngineInfo } from "../../engine/api.ts";
+import type { SideEngines } from "../../pipelines/run_action.ts";
 import type { SpeculativeRequest } from "../../engine/speculative/options.ts";
 import type { ThinkingRequest } from "../../engine/thinking/options.ts";
-import type { TraceEvent } from "../../../shared/pipeline.ts";
+import type { SideRole, TraceEvent } from "../../../shared/pipeline.ts";
 import { runPipeline } from "../../pipelines/run_pipeline.ts";
 import {
   defaultPipelineSettings,
@@ -33,7 +36,7 @@ import { type ThinkingSupport, toThinkingRequest } from "../trace/thinking_setti
 import { renderThinkingTrace, ThinkingTrace } from "../trace/thinking_view.ts";
 import type { PipelineBridge } from "./answer.ts";
 import { runThinkingAnswer } from "./thinking_answer.ts";
-import { markGenerator, type SelfRagGenerator, selfragGenerator } from "./reader_engine.ts";
+import { generatorEngines, markGenerators, stageGenerators } from "./generator_engine.ts";
 import { measureDecode } from "./side_engine.ts";
 import { learnedScorer, type Scorer, usesLearnedVerifier } from "./verifier_engine.ts";
 
@@ -76,15 +79,11 @@ export function thinkingUnavailable(
 /** Optional parts of {@link createPipelineBridge}. */
 export interface PipelineBridgeDeps {
   /**
-   * The learned verifier's engine for the loaded model, loaded on first use (undefined: the
-   * model has none). Called only by best-of-n runs whose verifier uses the learned score.
+   * The side model of `role` for the loaded model, loaded on first use (undefined: the model's
+   * folder has none). Called for "verifier" only by best-of-n runs whose verifier uses the
+   * learned score, for "reader" / "cove" only by Self-RAG / CoVe runs without an adapter.
    */
-  readonly verifierEngine?: () => Promise<Engine | undefined>;
-  /**
-   * The Self-RAG reader's engine for the loaded model, loaded on first use (undefined: the
-   * model has none). Called only by Self-RAG runs without an adapter.
-   */
-  readonly readerEngine?: () => Promise<Engine | undefined>;
+  readonly sideEngine?: (role: SideRole) => Promise<Engine | undefined>;
   /** The pipeline driver (default: client/pipelines/run_pipeline.ts; tests pass their own). */
   readonly runPipeline?: typeof runPipeline;
 }
@@ -139,21 +138,26 @@ export function createPipelineBridge(
           speculative: spec,
         }, { signal: args.signal, onToken: args.onToken });
       }
+      const load = (role: SideRole) => {
+        const side = deps.sideEngine;
+        return side === undefined ? undefined : () => side(role);
+      };
       const verifier = r.options.best_of_n?.verifier;
       const scorer: Scorer | undefined =
         r.pipeline.includes("best_of_n") && usesLearnedVerifier(verifier)
-          ? await learnedScorer(deps.verifierEngine, verifier ?? "", args.signal)
+          ? await learnedScorer(load("verifier"), verifier ?? "", args.signal)
           : undefined;
-      const generator: SelfRagGenerator | undefined = r.pipeline.includes("selfrag")
-        ? await selfragGenerator(deps.readerEngine, args.adapter, args.signal)
-        : undefined;
-      const sides = [scorer?.engine, generator?.engine].filter((e) => e !== undefined);
+      const generators = await stageGenerators(r.pipeline, load, args.adapter, args.signal);
+      const sideEngines: SideEngines = {
+        ...(scorer?.engine !== undefined ? { verifier: scorer.engine } : {}),
+        ...generatorEngines(generators),
+      };
+      const sides = Object.values(sideEngines);
       const { value: out, work } = await measureDecode(sides, () =>
         drive({
           edgeUrl,
           engine: args.engine,
-          ...(scorer?.engine !== undefined ? { verifierEngine: scorer.engine } : {}),
-          ...(generator?.engine !== undefined ? { readerEngine: generator.engine } : {}),
+          ...(sides.length > 0 ? { sideEngines } : {}),
           pipeline: r.pipeline,
           // The chat stores only system, user and assistant turns.
           messages: args.messages.flatMap((m) =>
@@ -175,7 +179,7 @@ export function createPipelineBridge(
           onToken: args.onToken,
         }));
       const scored = scorer === undefined ? out.trace : markScorer(out.trace, scorer.scoredBy);
-      const trace = generator === undefined ? scored : markGenerator(scored, generator.generatedBy);
+      const trace = markGenerators(scored, generators);
       return { output: out.output, trace, ...(sides.length > 0 ? { sideDecode: work } : {}) };
     },
     renderTrace(trace, answer) {

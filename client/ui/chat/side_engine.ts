@@ -1,7 +1,8 @@
 /**
  * A side model of the chat model's folder: a second model the page runs next to the chat
  * model for one part of a pipeline, e.g. best-of-n's learned verifier (`<folder>/verifier`,
- * ./verifier_engine.ts) or Self-RAG's reader (`<folder>/reader`, ./reader_engine.ts). The world
+ * ./verifier_engine.ts), Self-RAG's reader or the CoVe model (`<folder>/reader`,
+ * `<folder>/cove`, ./generator_engine.ts); ./side_models.ts makes one per side role. The world
  * build ships them beside the chat model (`/models/world/verifier` beside
  * `/models/world/target`), listed in `/models/manifest.json`. {@link SideEngine} loads one
  * lazily, in a worker of its own (a second engine session), the first time a run asks for it,
@@ -195,8 +196,9 @@ interface Held {
 }
 
 /**
- * The page's one engine of the side model `name` (e.g. "verifier", "reader"), loaded on first
- * use. `purpose` names what it serves, for the status line ("best-of-n", "Self-RAG").
+ * The page's one engine of the side model `name` (e.g. "verifier", "reader", "cove"), loaded on
+ * first use. `purpose` names what it serves, for the status line ("best-of-n", "Self-RAG",
+ * "CoVe").
  */
 export class SideEngine {
   /** The model's name in its folder (manifest entry `<folder>/<name>`). */

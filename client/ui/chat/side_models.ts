@@ -1,16 +1,45 @@
 /**
- * The page's side models: best-of-n's learned verifier and Self-RAG's reader, each loaded on
- * first use in a session of its own (its own worker) from the chat model's folder, with its
- * load on the status line; a crash drops it. One place to create them, follow the chat model
- * to another folder, and hand them to the pipeline bridge.
+ * The page's side models, one per side role (shared/pipeline.ts SIDE_ROLES): best-of-n's
+ * learned verifier, Self-RAG's reader and the CoVe model, each the folder's model of the
+ * role's name (`<folder>/verifier`, `<folder>/reader`, `<folder>/cove`), loaded on first use in
+ * a session of its own (its own worker) from the chat model's folder, with its load on the
+ * status line; a crash drops it. One place to create them, follow the chat model to another
+ * folder, and hand them to the pipeline bridge. Adding a role is one line of
+ * {@link SIDE_PURPOSES}.
  *
  * @module
  */
 import type { Engine } from "../../engine/api.ts";
+import { SIDE_ROLES, type SideRole } from "../../../shared/pipeline.ts";
 import type { LoadRequest } from "../shell/engine_session.ts";
-import { ReaderEngine } from "./reader_engine.ts";
-import { fetchManifest, type SideSession, statusOverlay } from "./side_engine.ts";
-import { VerifierEngine } from "./verifier_engine.ts";
+import {
+  fetchManifest,
+  SideEngine,
+  type SideEngineDeps,
+  type SideSession,
+  statusOverlay,
+} from "./side_engine.ts";
+
+/** What each side model serves, as its status line and load errors say it. */
+export const SIDE_PURPOSES: Readonly<Record<SideRole, string>> = {
+  verifier: "best-of-n",
+  reader: "Self-RAG",
+  cove: "CoVe",
+};
+
+/**
+ * The page's engine of the side model of `role`: the folder's model named like the role,
+ * loaded on first use (see ./side_engine.ts).
+ *
+ * @example
+ * ```ts
+ * const cove = sideEngineFor("cove", { chatModel, manifest, makeSession });
+ * await cove.get(); // the engine of /models/world/cove, or undefined
+ * ```
+ */
+export function sideEngineFor(role: SideRole, deps: SideEngineDeps): SideEngine {
+  return new SideEngine(role, SIDE_PURPOSES[role], deps);
+}
 
 /** What {@link createSideModels} needs. */
 export interface SideModelsDeps {
@@ -24,21 +53,24 @@ export interface SideModelsDeps {
   readonly manifest?: () => Promise<unknown>;
 }
 
-/** The two side models and what the page does with them. */
+/** What the pipeline bridge gets of the side models: the engine of a role, loaded on first use. */
+export interface SideBridgeDeps {
+  /** The side model of `role` for the loaded chat model (undefined: its folder has none). */
+  readonly sideEngine: (role: SideRole) => Promise<Engine | undefined>;
+}
+
+/** The side models (one per role) and what the page does with them. */
 export interface SideModels {
-  readonly verifier: VerifierEngine;
-  readonly reader: ReaderEngine;
+  /** The page's engine of each side role. */
+  readonly engines: Readonly<Record<SideRole, SideEngine>>;
   /** The pipeline bridge's dependencies: each engine on first use (undefined: none). */
-  readonly bridgeDeps: {
-    readonly verifierEngine: () => Promise<Engine | undefined>;
-    readonly readerEngine: () => Promise<Engine | undefined>;
-  };
+  readonly bridgeDeps: SideBridgeDeps;
   /** The chat model moved to `modelUrl`: another folder's side models are other models. */
   follow(modelUrl: string): void;
 }
 
 /**
- * Create the verifier and reader side engines of the page.
+ * Create the page's side engines, one per side role.
  *
  * @example
  * ```ts
@@ -49,22 +81,24 @@ export interface SideModels {
 export function createSideModels(deps: SideModelsDeps): SideModels {
   const onStatus = statusOverlay(deps.status);
   const manifest = deps.manifest ?? (() => fetchManifest());
-  const common = { chatModel: deps.chatModel, manifest, onStatus };
-  const verifier: VerifierEngine = new VerifierEngine({
-    ...common,
-    makeSession: () => deps.makeSession(() => verifier.dispose()),
-  });
-  const reader: ReaderEngine = new ReaderEngine({
-    ...common,
-    makeSession: () => deps.makeSession(() => reader.dispose()),
-  });
+  const make = (role: SideRole): SideEngine => {
+    const engine: SideEngine = sideEngineFor(role, {
+      chatModel: deps.chatModel,
+      manifest,
+      onStatus,
+      makeSession: () => deps.makeSession(() => engine.dispose()),
+    });
+    return engine;
+  };
+  const engines = Object.fromEntries(SIDE_ROLES.map((role) => [role, make(role)])) as Record<
+    SideRole,
+    SideEngine
+  >;
   return {
-    verifier,
-    reader,
-    bridgeDeps: { verifierEngine: () => verifier.get(), readerEngine: () => reader.get() },
+    engines,
+    bridgeDeps: { sideEngine: (role) => engines[role].get() },
     follow(modelUrl) {
-      verifier.follow(modelUrl);
-      reader.follow(modelUrl);
+      for (const role of SIDE_ROLES) engines[role].follow(modelUrl);
     },
   };
 }

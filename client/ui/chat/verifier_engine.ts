@@ -2,16 +2,16 @@
  * The page's learned verifier for prover-verifier best-of-n: a small model that reads a
  * problem and a solution and scores it (issue 8). The world build ships it as the model
  * `verifier` next to the chat model (`/models/world/verifier` beside `/models/world/target`),
- * listed in `/models/manifest.json`. {@link VerifierEngine} is the folder's side model
- * `verifier` (./side_engine.ts): loaded lazily in a worker of its own the first time a
+ * listed in `/models/manifest.json`. The page's verifier engine is the folder's side model
+ * `verifier` (./side_models.ts): loaded lazily in a worker of its own the first time a
  * best-of-n run asks for the learned score, kept for later runs, dropped when the chat model
- * moves to another folder.
+ * moves to another folder. This module holds what best-of-n does with it.
  *
  * @module
  */
 import type { Engine } from "../../engine/api.ts";
 import type { BestOfNOptions } from "../../../shared/pipeline.ts";
-import { loadSideEngine, SideEngine, type SideEngineDeps, sideFolderFor } from "./side_engine.ts";
+import { loadSideEngine, sideFolderFor } from "./side_engine.ts";
 
 /** Name of the verifier model in a folder of bundled models (manifest entry `<folder>/verifier`). */
 export const VERIFIER_MODEL_NAME = "verifier";
@@ -80,14 +80,4 @@ export async function learnedScorer(
   return side === undefined
     ? { scoredBy: CHAT_MODEL_SCORER }
     : { engine: side.engine, scoredBy: side.label };
-}
-
-/** What {@link VerifierEngine} needs (see ./side_engine.ts). */
-export type VerifierEngineDeps = SideEngineDeps;
-
-/** The page's one learned-verifier engine: the folder's side model `verifier`, loaded on first use. */
-export class VerifierEngine extends SideEngine {
-  constructor(deps: VerifierEngineDeps) {
-    super(VERIFIER_MODEL_NAME, "best-of-n", deps);
-  }
 }

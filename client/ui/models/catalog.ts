@@ -23,7 +23,7 @@ export const ModelManifest = z.object({
     path: z.string().min(1),
     parameters: z.number().optional(),
     /**
-     * Set on side models (functions/models_manifest.ts: "verifier", "reader"), which the page
+     * Set on side models (functions/models_manifest.ts: "verifier", "reader", "cove"), which the page
      * runs next to the chat model for one pipeline; absent: a chat model.
      */
     role: z.string().optional(),
@@ -48,7 +48,7 @@ export interface CatalogEntry {
   readonly parameters?: number;
   /** Folder URL path of the draft paired with this model, e.g. "/models/world/draft". */
   readonly draft?: string;
-  /** A side model's role ("verifier", "reader"); absent: a chat model. */
+  /** A side model's role ("verifier", "reader", "cove"); absent: a chat model. */
   readonly role?: string;
 }
 
@@ -86,7 +86,7 @@ export function catalogFromManifest(manifest: unknown): CatalogEntry[] {
 
 /**
  * The entries the Models panel offers as chat models (and drafts): every entry without a side
- * role. Side models (best-of-n's verifier, Self-RAG's reader) stay in the catalog, where the
+ * role. Side models (best-of-n's verifier, Self-RAG's reader, CoVe's model) stay in the catalog, where the
  * chat finds them by folder, but are never loaded as the chat model.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
  * The Models panel: bundled chat models from the catalog (side models such as world/verifier
- * and world/reader left out: the chat loads them next to the chat model) or the URL of a
+ * and world/reader, and a `cove` model, left out: the chat loads them next to the chat model) or the URL of a
  * transformers.js ONNX folder, an optional draft for speculative decoding (picking a bundled
  * model selects its paired draft, e.g. world/draft for world/target), the execution provider,
  * download progress per file and in total, and the cached model folders with their sizes and
@@ -125,7 +125,7 @@ export class ModelsPanel {
   /** Fill the bundled list and the cached table (called when the tab is first shown). */
   async show(): Promise<void> {
     const catalog = await (this.#catalog ??= fetchCatalog());
-    // Side models (verifier, reader) load next to the chat model, never as it.
+    // Side models (SIDE_ROLES: verifier, reader, cove) load next to the chat model, never as it.
     this.#renderCatalog(chatModels(catalog));
     await this.refreshCached();
   }

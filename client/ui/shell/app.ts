@@ -1,22 +1,22 @@
 /**
  * The page: wires the tabs, the engine worker, the chat, the conversation list, the Models,
  * Adapters and Lab panels, the live stats, the offline service worker and the error banner.
- * Best-of-n's learned verifier model and Self-RAG's reader model, when the loaded model's
- * folder has them, each run in an engine session of their own made by the same `makeSession`
- * (chat/verifier_engine.ts, chat/reader_engine.ts); the status line shows their loads.
+ * The side models (best-of-n's learned verifier, Self-RAG's reader, the CoVe model), when the
+ * loaded model's folder has them, each run in an engine session of their own made by the same
+ * `makeSession` (chat/side_models.ts); the status line shows their loads.
  *
  * @module
  */
 import type { Engine, EngineInfo } from "../../engine/api.ts";
+import type { SideRole } from "../../../shared/pipeline.ts";
 import { DexieModelCache } from "../../engine/loader/dexie_cache.ts";
 import type { LoadProgress } from "../../engine/loader/progress.ts";
 import { AdapterStore } from "../../adapters/store/adapter_store.ts";
 import { AdaptersPanel } from "../adapters/adapters_panel.ts";
 import { ChatController, type LastAnswer } from "../chat/chat_controller.ts";
 import { createPipelineBridge } from "../chat/pipeline_bridge.ts";
-import type { ReaderEngine } from "../chat/reader_engine.ts";
+import type { SideEngine } from "../chat/side_engine.ts";
 import { createSideModels } from "../chat/side_models.ts";
-import type { VerifierEngine } from "../chat/verifier_engine.ts";
 import { ConversationDb } from "../conversations/conversation_db.ts";
 import { ConversationList } from "../conversations/conversation_list.ts";
 import { modelsElements, ModelsPanel } from "../models/models_panel.ts";
@@ -30,8 +30,11 @@ import { recover, watchOnline } from "./recovery.ts";
 import { initialLoadRequest, MODEL_CHOICE_KEY, saveLoadRequest } from "./load_settings.ts";
 import { setupTabs } from "./tabs.ts";
 
-/** What the page exposes as `globalThis.verityPage` (tests and debugging). */
-export interface PageState {
+/**
+ * What the page exposes as `globalThis.verityPage` (tests and debugging); `verifier`, `reader`
+ * and `cove` are the side models' engines (loaded on first use).
+ */
+export interface PageState extends Readonly<Record<SideRole, SideEngine>> {
   /** Every progress event of the current load, in order. */
   progress: LoadProgress[];
   /** Settles when the current load is done (with its info) or failed. */
@@ -48,10 +51,6 @@ export interface PageState {
   readonly conversations: ConversationDb;
   readonly models: ModelsPanel;
   readonly adapters: AdaptersPanel;
-  /** Best-of-n's learned verifier engine (loaded on first use). */
-  readonly verifier: VerifierEngine;
-  /** Self-RAG's reader engine (loaded on first use). */
-  readonly reader: ReaderEngine;
   /** Load another model (as the Models panel does). */
   load(request: LoadRequest): Promise<EngineInfo>;
 }
@@ -103,7 +102,7 @@ export function startApp(
   const stats = new StatsView(byId("stats"), byId("tps-chart"));
   let request = initialLoadRequest(new URL(location.href), localStorage.getItem(MODEL_CHOICE_KEY));
   let toggles: { set(v: unknown): void } | undefined;
-  // Best-of-n's learned verifier and Self-RAG's reader (chat/side_models.ts).
+  // The side models: learned verifier, Self-RAG's reader, CoVe's model (chat/side_models.ts).
   const side = createSideModels({
     chatModel: () => session.current?.request,
     makeSession: (onCrash) => makeSession(onCrash),
@@ -270,8 +269,7 @@ export function startApp(
     conversations: db,
     models,
     adapters,
-    verifier: side.verifier,
-    reader: side.reader,
+    ...side.engines,
     load(r: LoadRequest) {
       request = r;
       chat.stop();

@@ -164,6 +164,8 @@ export const KNOWN_EVENTS: ReadonlySet<string> = new Set([
   "selfrag:beam",
   "selfrag:select",
   "selfrag:answer",
+  "selfrag:generator",
+  "cove:generator",
   "cove:baseline",
   "cove:plan",
   "cove:verify",

@@ -1,7 +1,8 @@
 /**
- * Verifier routing: with a `verifierEngine`, the requests the edge marks `role: "verifier"`
- * run on it as their own batch, the rest on the main engine. Two REAL fixture engines (the
- * target model as prover, the draft model as verifier; random weights) and the REAL edge app.
+ * Verifier routing: with `sideEngines: { verifier }`, the requests the edge marks
+ * `role: "verifier"` run on it as their own batch, the rest on the main engine. Two REAL
+ * fixture engines (the target model as prover, the draft model as verifier; random weights)
+ * and the REAL edge app.
  *
  * @module
  */
@@ -24,7 +25,7 @@ const CANDIDATE_ROW = /\.best_of_n\.c\d+$/;
 
 Deno.test({
   name:
-    "runPipeline() runs best-of-n's verifier rows on the verifierEngine, candidates on the engine",
+    "runPipeline() runs best-of-n's verifier rows on the verifier engine, candidates on the engine",
   ...ortTest,
   fn: async (t) => {
     const app = await edgeApp();
@@ -37,7 +38,7 @@ Deno.test({
         edgeUrl: "http://edge.test",
         fetch: appFetch(app),
         engine: main.engine,
-        ...(verifier === undefined ? {} : { verifierEngine: side.engine }),
+        ...(verifier === undefined ? {} : { sideEngines: { verifier: side.engine } }),
         pipeline: ["best_of_n"],
         messages: [{ role: "user", content: QUESTION }],
         options: {
@@ -80,7 +81,7 @@ Deno.test({
         assert.deepEqual(candidatesOf(routed.trace).map((c) => c.seed), [SEED, SEED + 1, SEED + 2]);
       });
 
-      await t.step("without a verifierEngine every row runs on the engine", () => {
+      await t.step("without a verifier engine every row runs on the engine", () => {
         assert.equal(local.side.generate.length, 0);
         assert.equal(ids(local.main.generate).filter((id) => VERIFIER_ROW.test(id)).length, 3);
       });
@@ -118,7 +119,7 @@ Deno.test({
       const tokenized: string[] = [];
       const results = await runAction({
         engine: main.engine,
-        verifierEngine: side.engine,
+        sideEngines: { verifier: side.engine },
         speculative: { gamma: 0 },
         // The prover's tokenizer: never asked about the verifier's strings.
         tokenize: (text) => (tokenized.push(text), Array.from(text)),

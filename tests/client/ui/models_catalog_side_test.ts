@@ -1,6 +1,6 @@
 /**
  * The Models panel offers chat models only: the side models the server's merged manifest marks
- * (world/verifier, world/reader) stay in the catalog, where the chat finds them by folder, but
+ * (world/verifier, world/reader, world/cove) stay in the catalog, where the chat finds them by folder, but
  * are left out of the panel's model and draft lists.
  *
  * @module
@@ -12,18 +12,21 @@ import { mergeModelManifests } from "../../../functions/models_manifest.ts";
 
 const WORLD = {
   generator: "verity-forge-world",
-  entries: ["target", "draft", "target_lora", "verifier", "reader", "thinking"].map((name) => ({
+  entries: ["target", "draft", "target_lora", "verifier", "reader", "cove", "thinking"].map((
+    name,
+  ) => ({
     name,
     kind: "model",
     path: name,
   })),
 };
 
-Deno.test("chatModels() leaves out world/verifier and world/reader, keeps world/thinking", () => {
+Deno.test("chatModels() leaves out world/verifier, world/reader and world/cove, keeps world/thinking", () => {
   const catalog = catalogFromManifest(mergeModelManifests([["world", [WORLD]]]));
   assert.deepEqual(catalog.filter((m) => m.role !== undefined).map((m) => [m.name, m.role]), [
     ["world/verifier", "verifier"],
     ["world/reader", "reader"],
+    ["world/cove", "cove"],
   ]);
   assert.deepEqual(chatModels(catalog).map((m) => m.path), [
     "/models/world/target",
@@ -34,6 +37,7 @@ Deno.test("chatModels() leaves out world/verifier and world/reader, keeps world/
   // The chat still finds its side models in the full catalog's manifest.
   const manifest = mergeModelManifests([["world", [WORLD]]]);
   assert.equal(sideFolderFor("/models/world/target", manifest, "reader"), "/models/world/reader");
+  assert.equal(sideFolderFor("/models/world/target", manifest, "cove"), "/models/world/cove");
 });
 
 Deno.test("chatModels() keeps every entry of a manifest without side roles", () => {

@@ -1,9 +1,9 @@
 /**
  * The chat's pipeline bridge and the Self-RAG reader model: a Self-RAG run asks the loader for
- * the reader engine and hands it to runPipeline as `readerEngine`; runs without Self-RAG, or
- * with an adapter selected, never call the loader; a folder without a reader leaves Self-RAG on
- * the chat model; a failed load is a ReaderLoadError; the trace records (and the Self-RAG view
- * shows) which model generated. runPipeline is injected (no edge, no model).
+ * the reader engine and hands it to runPipeline as `sideEngines.reader`; runs without
+ * Self-RAG, or with an adapter selected, never ask for it; a folder without a reader leaves
+ * Self-RAG on the chat model; a failed load is a GeneratorLoadError; the trace records (and the
+ * Self-RAG view shows) which model generated. runPipeline is injected (no edge, no model).
  *
  * @module
  */
@@ -14,18 +14,15 @@ import { PipelineAbortedError } from "../../../client/pipelines/errors.ts";
 import { createPipelineBridge } from "../../../client/ui/chat/pipeline_bridge.ts";
 import {
   CHAT_MODEL_GENERATOR,
+  GeneratorLoadError,
   markGenerator,
-  ReaderLoadError,
-} from "../../../client/ui/chat/reader_engine.ts";
+} from "../../../client/ui/chat/generator_engine.ts";
 import { builder } from "../../../client/ui/trace/dom.ts";
-import {
-  defaultPipelineSettings,
-  type PipelineSettings,
-} from "../../../client/ui/trace/pipeline_settings.ts";
+import type { PipelineSettings } from "../../../client/ui/trace/pipeline_settings.ts";
 import { selfragSection } from "../../../client/ui/trace/selfrag_view.ts";
-import type { TraceEvent } from "../../../shared/pipeline.ts";
+import type { SideRole, TraceEvent } from "../../../shared/pipeline.ts";
 import { asFake, fakeDocument } from "./fake_dom.ts";
-import { fakeEngine } from "./verifier_engine_fixtures.ts";
+import { fakeEngine, runBridge } from "./verifier_engine_fixtures.ts";
 
 const GATE: TraceEvent = {
   stage: "selfrag",
@@ -39,14 +36,20 @@ const SELECT: TraceEvent = {
 };
 const COVE: TraceEvent = { stage: "cove", event: "final", data: { output: "Port Arlen." } };
 
-/** A bridge whose runPipeline records its options and answers with a Self-RAG trace. */
+/**
+ * A bridge whose runPipeline records its options and answers with a Self-RAG trace; its side
+ * models are `readerEngine` for the reader and none for the other roles.
+ */
 function harness(readerEngine?: () => Promise<Engine | undefined>) {
   const calls: RunPipelineOptions[] = [];
+  const asked: SideRole[] = [];
   let loads = 0;
   const bridge = createPipelineBridge("http://edge.test", () => false, () => undefined, {
     ...(readerEngine !== undefined
       ? {
-        readerEngine: () => {
+        sideEngine: (role: SideRole) => {
+          asked.push(role);
+          if (role !== "reader") return Promise.resolve(undefined);
           loads++;
           return readerEngine();
         },
@@ -58,7 +61,7 @@ function harness(readerEngine?: () => Promise<Engine | undefined>) {
       return Promise.resolve({ output: "Port Arlen.", trace: [...trace, COVE] });
     },
   });
-  return { bridge, calls, loads: () => loads };
+  return { bridge, calls, asked, loads: () => loads };
 }
 
 function run(
@@ -66,33 +69,29 @@ function run(
   settings: Partial<PipelineSettings>,
   extra: { adapter?: string; signal?: AbortSignal } = {},
 ) {
-  return h.bridge.run({
-    engine: fakeEngine("http://page.test/models/world/target_lora"),
-    messages: [{ role: "user", content: "Where does Ada live?" }],
-    settings: { ...defaultPipelineSettings, ...settings },
-    options: { max_tokens: 32, temperature: 0 },
-    ...(extra.adapter !== undefined ? { adapter: extra.adapter } : {}),
-    signal: extra.signal ?? new AbortController().signal,
-    onToken: () => {},
-  });
+  return runBridge(h.bridge, "Where does Ada live?", settings, extra);
 }
 
-const generatorOf = (trace: unknown) =>
-  (trace as TraceEvent[]).filter((e) => e.event === "generator").map((e) => e.data.generated_by);
+const selfragGeneratorOf = (trace: unknown) =>
+  (trace as TraceEvent[]).filter((e) => e.stage === "selfrag" && e.event === "generator").map((
+    e,
+  ) => e.data.generated_by);
 
 Deno.test("Self-RAG loads the reader engine once per run and passes it to runPipeline", async () => {
   const engine = fakeEngine("http://page.test/models/world/reader");
   const h = harness(() => Promise.resolve(engine));
   const out = await run(h, { selfrag: true, cove: "factored" });
   assert.equal(h.loads(), 1);
-  assert.equal(h.calls[0]?.readerEngine, engine);
-  assert.equal("verifierEngine" in (h.calls[0] ?? {}), false);
+  assert.deepEqual(h.calls[0]?.sideEngines, { reader: engine });
   assert.deepEqual(h.calls[0]?.pipeline, ["selfrag", "cove"]);
-  // One generator event, right before Self-RAG's first; the others pass through as they came.
+  // CoVe asked for its own model too (none here: CoVe runs on the chat model).
+  assert.deepEqual(h.asked, ["reader", "cove"]);
+  // One generator event right before each stage's first; the others pass through as they came.
   assert.deepEqual(out.trace, [
     { stage: "selfrag", event: "generator", data: { generated_by: "world/reader" } },
     GATE,
     SELECT,
+    { stage: "cove", event: "generator", data: { generated_by: "the chat model" } },
     COVE,
   ]);
 });
@@ -123,42 +122,43 @@ Deno.test("the reader's decode work during the run is reported for the live stat
   assert.equal("sideDecode" in plain, false);
 });
 
-Deno.test("runs without Self-RAG never call the reader loader nor mark a generator", async () => {
+Deno.test("runs without Self-RAG never ask for the reader nor mark a Self-RAG generator", async () => {
   const engine = fakeEngine("http://page.test/models/world/reader");
   const h = harness(() => Promise.resolve(engine));
   const out = await run(h, { cove: "factored" });
   assert.equal(h.loads(), 0);
-  assert.equal("readerEngine" in (h.calls[0] ?? {}), false);
-  assert.deepEqual(generatorOf(out.trace), []);
+  assert.deepEqual(h.asked, ["cove"]);
+  assert.equal(h.calls[0]?.sideEngines, undefined);
+  assert.deepEqual(selfragGeneratorOf(out.trace), []);
 });
 
 Deno.test("an adapter keeps Self-RAG on the chat model: the loader is never called", async () => {
   const h = harness(() => Promise.resolve(fakeEngine("http://page.test/models/world/reader")));
   const out = await run(h, { selfrag: true }, { adapter: "terse" });
   assert.equal(h.loads(), 0);
-  assert.equal("readerEngine" in (h.calls[0] ?? {}), false);
+  assert.equal(h.calls[0]?.sideEngines, undefined);
   assert.equal(h.calls[0]?.adapter, "terse");
-  assert.deepEqual(generatorOf(out.trace), [CHAT_MODEL_GENERATOR]);
+  assert.deepEqual(selfragGeneratorOf(out.trace), [CHAT_MODEL_GENERATOR]);
 });
 
 Deno.test("no reader in the loaded model's folder: the chat model generates, and the trace says so", async () => {
   const h = harness(() => Promise.resolve(undefined));
   const out = await run(h, { selfrag: true });
   assert.equal(h.loads(), 1);
-  assert.equal("readerEngine" in (h.calls[0] ?? {}), false);
-  assert.deepEqual(generatorOf(out.trace), ["the chat model"]);
+  assert.equal(h.calls[0]?.sideEngines, undefined);
+  assert.deepEqual(selfragGeneratorOf(out.trace), ["the chat model"]);
 
   const noLoader = await run(harness(), { selfrag: true });
-  assert.deepEqual(generatorOf(noLoader.trace), ["the chat model"]);
+  assert.deepEqual(selfragGeneratorOf(noLoader.trace), ["the chat model"]);
 });
 
-Deno.test("a failed reader load rejects with ReaderLoadError and runs nothing", async () => {
+Deno.test("a failed reader load rejects with GeneratorLoadError and runs nothing", async () => {
   const h = harness(() =>
     Promise.reject(new Error("Cannot fetch '/models/world/reader/onnx/model.onnx': 404"))
   );
   await assert.rejects(() => run(h, { selfrag: true }), (err: unknown) => {
-    assert.ok(err instanceof ReaderLoadError);
-    assert.equal(err.name, "ReaderLoadError");
+    assert.ok(err instanceof GeneratorLoadError);
+    assert.equal(err.name, "GeneratorLoadError");
     assert.equal(
       err.message,
       "Cannot run Self-RAG on the reader model as it did not load: current value is " +
@@ -183,17 +183,17 @@ Deno.test("the Self-RAG view names the model that generated", () => {
   const { doc } = fakeDocument();
   const section = (trace: TraceEvent[]) =>
     asFake(selfragSection(builder(doc), trace, new Map()) as HTMLElement);
-  const marked = section(markGenerator([GATE, SELECT], "world/reader"));
+  const marked = section(markGenerator([GATE, SELECT], "selfrag", "world/reader"));
   assert.equal(
     marked.withAttr("class", "trace-generator")[0]?.textContent,
     "Generated by world/reader.",
   );
-  const chat = section(markGenerator([GATE, SELECT], CHAT_MODEL_GENERATOR));
+  const chat = section(markGenerator([GATE, SELECT], "selfrag", CHAT_MODEL_GENERATOR));
   assert.equal(
     chat.withAttr("class", "trace-generator")[0]?.textContent,
     "Generated by the chat model.",
   );
   assert.deepEqual(section([GATE, SELECT]).withAttr("class", "trace-generator"), []);
   // A trace without Self-RAG events gets no generator event.
-  assert.deepEqual(markGenerator([COVE], "world/reader"), [COVE]);
+  assert.deepEqual(markGenerator([COVE], "selfrag", "world/reader"), [COVE]);
 });

@@ -7,10 +7,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ReaderEngine } from "../../../client/ui/chat/reader_engine.ts";
+import { SIDE_ROLES } from "../../../shared/pipeline.ts";
 import { sideFolderFor, sideLoadLine, statusOverlay } from "../../../client/ui/chat/side_engine.ts";
-import { createSideModels } from "../../../client/ui/chat/side_models.ts";
-import { VerifierEngine } from "../../../client/ui/chat/verifier_engine.ts";
+import { createSideModels, sideEngineFor } from "../../../client/ui/chat/side_models.ts";
 import {
   chatAt,
   loadProgress,
@@ -31,12 +30,12 @@ Deno.test("sideFolderFor() finds the folder's reader and verifier, none for the 
   assert.equal(sideFolderFor("/models/world/reader", MANIFEST, "reader"), undefined);
 });
 
-Deno.test("ReaderEngine loads world/reader once, shows its load on the status line, then restores it", async () => {
+Deno.test("the reader side engine loads world/reader once, shows its load on the status line, then restores it", async () => {
   const s = sideSessions();
   const status = { textContent: "Loaded /models/world/target" as string | null };
   const lines: (string | null)[] = [];
   const overlay = statusOverlay(status);
-  const readers = new ReaderEngine({
+  const readers = sideEngineFor("reader", {
     chatModel: () => chatAt("http://x.test/models/world/target", true),
     manifest: () => Promise.resolve(MANIFEST),
     makeSession: s.make,
@@ -65,24 +64,27 @@ Deno.test("ReaderEngine loads world/reader once, shows its load on the status li
   assert.equal(readers.started, false);
 });
 
-Deno.test("ReaderEngine and VerifierEngine of one folder are two models in two sessions", async () => {
+Deno.test("the reader and verifier side engines of one folder are two models in two sessions", async () => {
   const s = sideSessions();
   const deps = {
     chatModel: () => chatAt("http://x.test/models/world/target_lora"),
     manifest: () => Promise.resolve(MANIFEST),
     makeSession: s.make,
   };
-  const reader = await new ReaderEngine(deps).get();
-  const verifier = await new VerifierEngine(deps).get();
+  const reader = await sideEngineFor("reader", deps).get();
+  const verifier = await sideEngineFor("verifier", deps).get();
   assert.equal((await reader?.info())?.model, "http://x.test/models/world/reader");
   assert.equal((await verifier?.info())?.model, "http://x.test/models/world/verifier");
   assert.equal(s.made.length, 2);
-  const none = new ReaderEngine({ ...deps, chatModel: () => chatAt("/models/fixtures/target") });
+  const none = sideEngineFor("reader", {
+    ...deps,
+    chatModel: () => chatAt("/models/fixtures/target"),
+  });
   assert.equal(await none.get(), undefined);
   assert.equal(s.made.length, 2, "no worker for a folder without a reader");
 });
 
-Deno.test("createSideModels() hands the bridge both side engines and drops both for another folder", async () => {
+Deno.test("createSideModels() hands the bridge every side engine and drops all for another folder", async () => {
   const s = sideSessions();
   const status = { textContent: "Loaded /models/world/target" as string | null };
   let chat = chatAt("http://x.test/models/world/target");
@@ -92,18 +94,25 @@ Deno.test("createSideModels() hands the bridge both side engines and drops both 
     status,
     manifest: () => Promise.resolve(MANIFEST),
   });
-  const reader = await side.bridgeDeps.readerEngine();
-  const verifier = await side.bridgeDeps.verifierEngine();
+  const reader = await side.bridgeDeps.sideEngine("reader");
+  const verifier = await side.bridgeDeps.sideEngine("verifier");
+  const cove = await side.bridgeDeps.sideEngine("cove");
   assert.equal((await reader?.info())?.model, "http://x.test/models/world/reader");
   assert.equal((await verifier?.info())?.model, "http://x.test/models/world/verifier");
+  assert.equal((await cove?.info())?.model, "http://x.test/models/world/cove");
   assert.equal(status.textContent, "Loaded /models/world/target", "the status line is restored");
-  assert.ok(side.reader.started && side.verifier.started);
+  assert.ok(SIDE_ROLES.every((role) => side.engines[role].started));
+  assert.equal(await side.bridgeDeps.sideEngine("reader"), reader, "loaded once");
 
   chat = chatAt("/models/fixtures/target");
   side.follow(chat.modelUrl);
-  assert.deepEqual(s.made.map((m) => m.terminated), [true, true]);
-  assert.equal(await side.bridgeDeps.readerEngine(), undefined, "the fixtures have no reader");
-  assert.equal(s.made.length, 2);
+  assert.deepEqual(s.made.map((m) => m.terminated), [true, true, true]);
+  assert.equal(
+    await side.bridgeDeps.sideEngine("reader"),
+    undefined,
+    "the fixtures have no reader",
+  );
+  assert.equal(s.made.length, 3);
 });
 
 Deno.test("sideLoadLine() gives percent of a known total, else bytes, and says when cached", () => {

@@ -1,7 +1,7 @@
 /**
  * The chat's pipeline bridge and the learned verifier model: best-of-n with verifier "learned"
  * or "both" asks the loader for the verifier engine and hands it to runPipeline as
- * `verifierEngine`; every other setting never calls the loader; a failed load is reported as a
+ * `sideEngines.verifier`; every other setting never asks for it; a failed load is reported as a
  * VerifierLoadError; the trace records (and the best-of-n view shows) which engine scored.
  * runPipeline is injected (no edge, no model), so these run without a browser.
  *
@@ -19,7 +19,7 @@ import {
   type BestOfNSettings,
   defaultPipelineSettings,
 } from "../../../client/ui/trace/pipeline_settings.ts";
-import type { TraceEvent } from "../../../shared/pipeline.ts";
+import type { SideRole, TraceEvent } from "../../../shared/pipeline.ts";
 import { asFake, fakeDocument } from "./fake_dom.ts";
 import { fakeEngine } from "./verifier_engine_fixtures.ts";
 
@@ -56,7 +56,8 @@ function harness(verifierEngine?: () => Promise<Engine | undefined>) {
   const bridge = createPipelineBridge("http://edge.test", () => false, () => undefined, {
     ...(verifierEngine !== undefined
       ? {
-        verifierEngine: () => {
+        sideEngine: (role: SideRole) => {
+          assert.equal(role, "verifier", "best-of-n asks for the verifier only");
           loads++;
           return verifierEngine();
         },
@@ -101,7 +102,7 @@ Deno.test("verifier 'learned' and 'both' load the verifier engine and pass it to
     const out = await run(h, { verifier });
     assert.equal(h.loads(), 1, verifier);
     assert.equal(h.calls.length, 1);
-    assert.equal(h.calls[0]?.verifierEngine, engine, verifier);
+    assert.deepEqual(h.calls[0]?.sideEngines, { verifier: engine }, verifier);
     assert.deepEqual(h.calls[0]?.pipeline, ["best_of_n"]);
     assert.equal(candidatesData(out.trace).scored_by, "world/verifier");
     // Only the candidates event is marked; the select event is passed through as it came.
@@ -115,7 +116,7 @@ Deno.test("verifier 'arithmetic', 'none' and best-of-n off never call the verifi
     const h = harness(() => Promise.resolve(engine));
     const out = await run(h, bestOfN as Partial<BestOfNSettings>);
     assert.equal(h.loads(), 0, JSON.stringify(bestOfN));
-    assert.equal(h.calls[0]?.verifierEngine, undefined);
+    assert.equal(h.calls[0]?.sideEngines, undefined);
     assert.equal("scored_by" in candidatesData(out.trace), false);
   }
 });
@@ -124,7 +125,7 @@ Deno.test("no verifier model for the loaded model: the chat model scores, and th
   const h = harness(() => Promise.resolve(undefined));
   const out = await run(h, { verifier: "learned" });
   assert.equal(h.loads(), 1);
-  assert.equal("verifierEngine" in (h.calls[0] ?? {}), false);
+  assert.equal(h.calls[0]?.sideEngines, undefined);
   assert.equal(candidatesData(out.trace).scored_by, CHAT_MODEL_SCORER);
 
   const noLoader = harness();

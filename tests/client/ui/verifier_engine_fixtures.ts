@@ -1,13 +1,19 @@
 /**
- * Doubles shared by the side-model tests (learned verifier, Self-RAG reader): an engine whose
- * only live method is info() (the pipeline driver is injected, so nothing generates), side
- * sessions that record their loads, and the manifest the server merges from a world build.
+ * Doubles shared by the side-model tests (learned verifier, Self-RAG reader, CoVe model): an
+ * engine whose only live method is info() (the pipeline driver is injected, so nothing
+ * generates), side sessions that record their loads, and the manifest the server merges from a
+ * world build.
  *
  * @module
  */
 import type { Engine, EngineInfo } from "../../../client/engine/api.ts";
 import type { LoadProgress } from "../../../client/engine/loader/progress.ts";
+import type { PipelineBridge } from "../../../client/ui/chat/answer.ts";
 import type { SideSession } from "../../../client/ui/chat/side_engine.ts";
+import {
+  defaultPipelineSettings,
+  type PipelineSettings,
+} from "../../../client/ui/trace/pipeline_settings.ts";
 import type { LoadedEngine, LoadRequest } from "../../../client/ui/shell/engine_session.ts";
 import { mergeModelManifests } from "../../../functions/models_manifest.ts";
 
@@ -66,7 +72,7 @@ export function sideSessions(fail = false) {
   return { made, make };
 }
 
-/** A world build's manifest (with its verifier and reader) merged by the server beside the fixtures. */
+/** A world build's manifest (with its side models) merged by the server beside the fixtures. */
 export function mergedWorldManifest(): ReturnType<typeof mergeModelManifests> {
   const world = {
     generator: "verity-forge-world",
@@ -76,9 +82,31 @@ export function mergedWorldManifest(): ReturnType<typeof mergeModelManifests> {
       { name: "target_lora", kind: "model", path: "target_lora" },
       { name: "verifier", kind: "model", path: "verifier" },
       { name: "reader", kind: "model", path: "reader" },
+      { name: "cove", kind: "model", path: "cove" },
       { name: "adapter-terse", kind: "lora", path: "adapters/terse" },
     ],
   };
   const fixtures = { models: [{ name: "target", path: "target" }] };
   return mergeModelManifests([["world", [world]], ["fixtures", [fixtures]]]);
+}
+
+/**
+ * Run `bridge` on one user question with the page's default pipeline settings overridden by
+ * `settings`, on a world target_lora chat engine (32 tokens, greedy).
+ */
+export function runBridge(
+  bridge: PipelineBridge,
+  question: string,
+  settings: Partial<PipelineSettings>,
+  extra: { adapter?: string; signal?: AbortSignal } = {},
+) {
+  return bridge.run({
+    engine: fakeEngine("http://page.test/models/world/target_lora"),
+    messages: [{ role: "user", content: question }],
+    settings: { ...defaultPipelineSettings, ...settings },
+    options: { max_tokens: 32, temperature: 0 },
+    ...(extra.adapter !== undefined ? { adapter: extra.adapter } : {}),
+    signal: extra.signal ?? new AbortController().signal,
+    onToken: () => {},
+  });
 }

@@ -9,11 +9,8 @@
 import assert from "node:assert/strict";
 import type { LoadRequest } from "../../../client/ui/shell/engine_session.ts";
 import { modelLabel } from "../../../client/ui/chat/side_engine.ts";
-import {
-  usesLearnedVerifier,
-  VerifierEngine,
-  verifierFolderFor,
-} from "../../../client/ui/chat/verifier_engine.ts";
+import { sideEngineFor } from "../../../client/ui/chat/side_models.ts";
+import { usesLearnedVerifier, verifierFolderFor } from "../../../client/ui/chat/verifier_engine.ts";
 import { BEST_OF_N_VERIFIERS } from "../../../client/ui/trace/pipeline_settings.ts";
 import { chatAt, mergedWorldManifest, sideSessions } from "./verifier_engine_fixtures.ts";
 
@@ -76,10 +73,10 @@ Deno.test("usesLearnedVerifier() is true for 'learned' and 'both' only", () => {
   assert.equal(usesLearnedVerifier(undefined), false);
 });
 
-Deno.test("VerifierEngine loads the folder's verifier once, with the chat model's ep and cache", async () => {
+Deno.test("the verifier side engine loads the folder's verifier once, with the chat model's ep and cache", async () => {
   const s = sideSessions();
   let manifestReads = 0;
-  const verifiers = new VerifierEngine({
+  const verifiers = sideEngineFor("verifier", {
     chatModel: () => chatAt("http://x.test/models/world/target_lora"),
     manifest: () => (manifestReads++, Promise.resolve(MANIFEST)),
     makeSession: s.make,
@@ -98,10 +95,10 @@ Deno.test("VerifierEngine loads the folder's verifier once, with the chat model'
   assert.equal((await first.info()).model, "http://x.test/models/world/verifier");
 });
 
-Deno.test("VerifierEngine has none for the fixtures or with no chat model, and starts no worker", async () => {
+Deno.test("the verifier side engine has none for the fixtures or with no chat model, and starts no worker", async () => {
   const s = sideSessions();
   let chat: LoadRequest | undefined = undefined;
-  const verifiers = new VerifierEngine({
+  const verifiers = sideEngineFor("verifier", {
     chatModel: () => chat,
     manifest: () => Promise.resolve(MANIFEST),
     makeSession: s.make,
@@ -112,10 +109,10 @@ Deno.test("VerifierEngine has none for the fixtures or with no chat model, and s
   assert.equal(s.made.length, 0);
 });
 
-Deno.test("VerifierEngine keeps its verifier within a folder and drops it for another", async () => {
+Deno.test("the verifier side engine keeps its verifier within a folder and drops it for another", async () => {
   const s = sideSessions();
   let chat = chatAt("http://x.test/models/world/target_lora");
-  const verifiers = new VerifierEngine({
+  const verifiers = sideEngineFor("verifier", {
     chatModel: () => chat,
     manifest: () => Promise.resolve(MANIFEST),
     makeSession: s.make,
@@ -137,9 +134,9 @@ Deno.test("VerifierEngine keeps its verifier within a folder and drops it for an
   assert.equal(s.made.length, 2);
 });
 
-Deno.test("VerifierEngine rejects a failed load, stops its worker, and tries again next time", async () => {
+Deno.test("the verifier side engine rejects a failed load, stops its worker, and tries again next time", async () => {
   const s = sideSessions(true);
-  const verifiers = new VerifierEngine({
+  const verifiers = sideEngineFor("verifier", {
     chatModel: () => chatAt("http://x.test/models/world/target"),
     manifest: () => Promise.resolve(MANIFEST),
     makeSession: s.make,

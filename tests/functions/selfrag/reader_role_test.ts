@@ -2,7 +2,7 @@
  * Self-RAG marks every request it asks for `role: "reader"` (the gate, the evidence-free
  * answer, the segment candidates, the critiques, in every mode, with and without reflection
  * tokens), so a client may run them on a reader model; the run's adapter stays on them; the
- * other stages of a pipeline keep their own roles.
+ * other stages of a pipeline keep their own roles (CoVe's "cove").
  *
  * @module
  */
@@ -74,7 +74,7 @@ Deno.test("selfrag marks its judge prompts and the evidence-free answer role 're
   ]);
 });
 
-Deno.test("selfrag reader requests keep the run's adapter; CoVe after it keeps no reader role", async () => {
+Deno.test("selfrag reader requests keep the run's adapter; CoVe after it keeps its own role", async () => {
   const r = await drive(pipelineApp(new FakeRetriever([P1])), {
     pipeline: ["selfrag", "cove"],
     input: { messages: [{ role: "user", content: Q }] },
@@ -85,7 +85,7 @@ Deno.test("selfrag reader requests keep the run's adapter; CoVe after it keeps n
   const cove = rows.filter((q) => q.id.includes(".cove."));
   assert.ok(selfrag.length >= 3 && cove.length >= 2, JSON.stringify(roles(r)));
   assert.ok(selfrag.every((q) => q.role === "reader" && q.adapter === "tiny-qa"));
-  assert.ok(cove.every((q) => q.role === undefined && q.adapter === "tiny-qa"));
+  assert.ok(cove.every((q) => q.role === "cove" && q.adapter === "tiny-qa"));
 });
 
 Deno.test("the step protocol accepts role 'reader' with an adapter, and no unknown role", () => {

@@ -20,13 +20,20 @@ export const TINY_WORLD = {
   evalPerKind: 10,
 } as const;
 
-/** Write the tiny world and fixture models into `dir`; `lora: false` leaves out target_lora. */
-export async function writeTinyWorld(dir: string, options: { lora?: boolean } = {}): Promise<void> {
+/**
+ * Write the tiny world and fixture models into `dir`; `lora: false` leaves out target_lora;
+ * `cove: true` adds a CoVe model `cove/` (the fixture draft: another model than the target).
+ */
+export async function writeTinyWorld(
+  dir: string,
+  options: { lora?: boolean; cove?: boolean } = {},
+): Promise<void> {
   await writeFileSet(dir, worldFiles(buildWorldData(7, TINY_WORLD)));
   const models = options.lora === false ? ["target", "draft"] : ["target", "draft", "target_lora"];
   for (const name of models) {
     await cp(`${FIXTURES}${name}`, `${dir}/${name}`, { recursive: true });
   }
+  if (options.cove === true) await cp(`${FIXTURES}draft`, `${dir}/cove`, { recursive: true });
   if (options.lora === false) return;
   for (const [style, fixture] of [["terse", "alpha"], ["formal", "beta"]]) {
     await cp(`${FIXTURES}adapters/${fixture}`, `${dir}/adapters/${style}`, { recursive: true });

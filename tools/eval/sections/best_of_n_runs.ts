@@ -133,7 +133,7 @@ export async function runProblem(item: EvalItem, deps: ProblemDeps): Promise<Pro
     runPipeline({
       edgeUrl: deps.edgeUrl,
       engine: deps.prover,
-      ...(deps.verifier !== undefined ? { verifierEngine: deps.verifier } : {}),
+      ...(deps.verifier !== undefined ? { sideEngines: { verifier: deps.verifier } } : {}),
       pipeline: ["best_of_n"],
       messages: userTurn(item.question),
       options: { max_tokens: BEST_OF_N_MAX_TOKENS, best_of_n: best },

@@ -43,7 +43,7 @@ export function traceRetrieved(trace: readonly TraceEvent[]): boolean {
 
 /**
  * Run Self-RAG on every item (concurrently) on `engine`, its `role: "reader"` requests on
- * `readerEngine` when given; failed items land in `failures`.
+ * `reader` when given; failed items land in `failures`.
  */
 export async function selfragAnswers(
   ctx: EvalContext,
@@ -51,7 +51,7 @@ export async function selfragAnswers(
   items: readonly EvalItem[],
   label: string,
   failures: Failures,
-  readerEngine?: Engine,
+  reader?: Engine,
 ): Promise<SelfRagOutcome[]> {
   const window = (await engine.info()).contextLength;
   const failed: SelfRagOutcome = { output: "", retrieved: false };
@@ -60,7 +60,7 @@ export async function selfragAnswers(
       const run = await runPipeline({
         edgeUrl: ctx.edgeUrl,
         engine,
-        ...(readerEngine !== undefined ? { readerEngine } : {}),
+        ...(reader !== undefined ? { sideEngines: { reader } } : {}),
         pipeline: ["selfrag"],
         messages: userTurn(item.question),
         options: { max_tokens: QA_MAX_TOKENS, temperature: 0, context_tokens: window },

@@ -37,7 +37,7 @@ export interface Judged {
  *
  * @example
  * ```ts
- * const judged = await judgeHeldOut(verifierEngine, items, 7);
+ * const judged = await judgeHeldOut(await ctx.engine("verifier"), items, 7);
  * judged.filter((j) => j.right).length / judged.length; // verifier accuracy
  * ```
  */

@@ -1,6 +1,6 @@
 /**
  * Manifest entries of the optional reasoning models, exported from their finished runs when
- * present: the learned verifier and the Self-RAG reader (plain model runs) and the Quiet-STaR
+ * present: the learned verifier, the Self-RAG reader and the CoVe model (plain model runs) and the Quiet-STaR
  * thinking model (the target's weights plus a mixing head, exported with `mixing_weight`). A run
  * without its done marker is skipped, so a world build without them exports as before.
  *
@@ -21,10 +21,10 @@ function meanLast(values: readonly number[], n: number): number {
 }
 
 /** The plain model runs among the reasoning models, in manifest order. */
-export const REASONING_MODEL_RUNS = ["verifier", "reader"] as const;
+export const REASONING_MODEL_RUNS = ["verifier", "reader", "cove"] as const;
 
 /**
- * Export `<runs>/{verifier,reader,thinking}` into the same names under `<out>` when they
+ * Export `<runs>/{verifier,reader,cove,thinking}` into the same names under `<out>` when they
  * finished; returns their entries (those that finished, in that order).
  *
  * @example

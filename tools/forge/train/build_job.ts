@@ -95,7 +95,9 @@ async function source(spec: JobSpec): Promise<BatchSource> {
     JSON.parse(await Deno.readTextFile(`${spec.world}/tokenizer_config.json`)),
   );
   const files = typeof spec.data === "string" ? [spec.data] : spec.data;
-  const lines = (await Promise.all(files.map((f) => Deno.readTextFile(`${spec.world}/${f}`))))
+  const lines = (await Promise.all(
+    files.map((f) => Deno.readTextFile(f.startsWith("/") ? f : `${spec.world}/${f}`)),
+  ))
     .join("\n").split("\n");
   const examples = lines.filter((l) => l.length > 0).map((l) =>
     TrainingExample.parse(JSON.parse(l))

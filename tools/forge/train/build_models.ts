@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { exportReasoningRuns } from "./build_export_reasoning.ts";
 import { writeFileSet } from "../model_folder.ts";
 import { worldFolderFiles } from "../world/main.ts";
-import { PRACTICE_DIALOGS } from "../world/dataset.ts";
+import { PRACTICE_DIALOGS, type WorldDataOptions } from "../world/dataset.ts";
 import { ANSWER_STYLES } from "../world/styles.ts";
 import { JobResult, JobSpec } from "./build_job.ts";
 import {
@@ -35,6 +35,22 @@ const QUICK_WORLD = {
   evalPerKind: 10,
 } as const;
 
+/**
+ * The world data settings of a build: the quick world when `quick`, the practice dialogs
+ * when `practice`.
+ *
+ * @example
+ * ```ts
+ * buildWorldData(7, worldDataOptions(BuildOptions.parse({ quick: true })));
+ * ```
+ */
+export function worldDataOptions(o: BuildOptions): WorldDataOptions {
+  return {
+    ...(o.quick ? QUICK_WORLD : {}),
+    ...(o.practice ? { practice: PRACTICE_DIALOGS } : {}),
+  };
+}
+
 /** Render the world folder unless a previous build did; returns the world's file paths. */
 async function worldPhase(o: BuildOptions, log: (s: string) => void): Promise<string[]> {
   const marker = `${o.runs}/world.done.json`;
@@ -44,10 +60,7 @@ async function worldPhase(o: BuildOptions, log: (s: string) => void): Promise<st
     return done.files;
   }
   const t0 = performance.now();
-  const data = o.practice ? { practice: PRACTICE_DIALOGS } : {};
-  const files = o.quick
-    ? worldFolderFiles(o.seed, 384, { ...QUICK_WORLD, ...data })
-    : worldFolderFiles(o.seed, undefined, data);
+  const files = worldFolderFiles(o.seed, o.quick ? 384 : undefined, worldDataOptions(o));
   await writeFileSet(o.out, files);
   const paths = [...files.keys()].sort();
   await Deno.mkdir(o.runs, { recursive: true });

@@ -1,5 +1,5 @@
 /**
- * `deno task forge:reasoning [--minutes N] [--reader-minutes N] [--out DIR] [--runs DIR]
+ * `deno task forge:reasoning [--minutes N] [--side-minutes N] [--cove] [--out DIR] [--runs DIR]
  * [--quick]`: trains the reasoning models from the finished world target, then re-exports the
  * world's models and rewrites the manifest with them. First the two decode-time models of
  * issue 8, one per core:
@@ -9,10 +9,18 @@
  * - `thinking`: the target with a mixing head trained with the Quiet-STaR objective on the
  *   world's arithmetic dialogs (`deno task train:think`), exported with `mixing_weight`;
  *
- * then the Self-RAG reader (issue 7): the target fine-tuned on fresh-world evidence examples
- * (`reader/fresh.jsonl`, answers that can only be copied from the passage) beside a replay of
- * its own `train.jsonl`, the generator that the Self-RAG pipeline runs (Asai et al. 2023 train
- * their generator the same way, on retrieval-augmented examples with reflection tokens).
+ * then the side generators of issue 7, side by side:
+ *
+ * - `reader`: the target fine-tuned on fresh-world evidence examples (`reader/fresh.jsonl`,
+ *   answers that can only be copied from the passage) beside a replay of its own
+ *   `train.jsonl`, the generator that the Self-RAG pipeline runs (Asai et al. 2023 train their
+ *   generator the same way, on retrieval-augmented examples with reflection tokens);
+ * - `cove` (only with `--cove`, an experiment whose model is not committed): the target
+ *   fine-tuned for Chain-of-Verification on list questions (tools/forge/world/cove_data.ts),
+ *   the model the CoVe pipeline runs when a world folder has one.
+ *
+ * Their data is rendered with the world (world/dataset.ts `sideDataFiles`) into
+ * `<runs>/data/`, not into the committed world folder.
  *
  * Runs resume: a job with a done marker is not trained again. The world build
  * (`deno task forge:world`) must have finished first.
@@ -24,7 +32,9 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { type BuildOptions, BuildOptions as BuildOptionsSchema } from "./build_plan.ts";
 import { JobResult, JobSpec } from "./build_job.ts";
-import { buildModels } from "./build_models.ts";
+import { buildModels, worldDataOptions } from "./build_models.ts";
+import { writeFileSet } from "../model_folder.ts";
+import { buildWorldData, sideDataFiles } from "../world/dataset.ts";
 import { readWorldManifest } from "./world_manifest.ts";
 
 /** `done.json` of a finished thinking run. */
@@ -34,8 +44,8 @@ export const ThinkingDone = z.object({ name: z.literal("thinking"), steps: z.num
 export const ReasoningOptions = z.object({
   /** Wall-clock budget of the two trainings (they run side by side). */
   minutes: z.number().positive().default(30),
-  /** Wall-clock budget of the reader's training (one core, after the other two). */
-  readerMinutes: z.number().positive().default(40),
+  /** Wall-clock budget of the reader's and the CoVe model's trainings (side by side, after the other two). */
+  sideMinutes: z.number().positive().default(40),
 });
 
 /**
@@ -78,7 +88,7 @@ export function readerSpec(o: BuildOptions, seconds: number): JobSpec {
     name: "reader",
     preset: o.quick ? "tiny" : "target",
     world: o.out,
-    data: ["train.jsonl", "reader/fresh.jsonl"],
+    data: ["train.jsonl", `${sideDataDir(o)}/reader/fresh.jsonl`],
     run: `${o.runs}/reader`,
     batch: o.quick ? 4 : 8,
     seq: 128,
@@ -89,6 +99,56 @@ export function readerSpec(o: BuildOptions, seconds: number): JobSpec {
     checkpointSeconds: 120,
     ...(o.quick ? { steps: 3 } : { seconds }),
   });
+}
+
+/**
+ * The CoVe side model's job: the target's weights, the CoVe data (tools/forge/world/cove_data.ts,
+ * written into `<runs>/data/cove/`) beside a replay of the target's data, rows of 256 tokens
+ * (a final prompt with five verified pairs is ~160 tokens).
+ *
+ * @example
+ * ```ts
+ * coveSpec(BuildOptionsSchema.parse({}), 2400).run; // "runs/forge-world/cove"
+ * ```
+ */
+export function coveSpec(o: BuildOptions, seconds: number): JobSpec {
+  const data = sideDataDir(o);
+  return JobSpec.parse({
+    name: "cove",
+    preset: o.quick ? "tiny" : "target",
+    world: o.out,
+    data: [`${data}/cove/replay.jsonl`, `${data}/cove/train.jsonl`],
+    run: `${o.runs}/cove`,
+    batch: 4,
+    seq: 256,
+    lr: 1e-3,
+    warmup: o.quick ? 1 : 20,
+    seed: 13,
+    init: `${o.runs}/target`,
+    checkpointSeconds: 120,
+    ...(o.quick ? { steps: 3 } : { seconds }),
+  });
+}
+
+/**
+ * Absolute folder of the side models' rendered data, `<runs>/data` (job data paths are
+ * absolute or relative to the world folder).
+ *
+ * @example
+ * ```ts
+ * sideDataDir(BuildOptionsSchema.parse({ runs: "/tmp/runs" })); // "/tmp/runs/data"
+ * ```
+ */
+export function sideDataDir(o: BuildOptions): string {
+  const runs = o.runs.startsWith("/") ? o.runs : `${Deno.cwd()}/${o.runs}`;
+  return `${runs}/data`;
+}
+
+/** Render the side models' data into {@link sideDataDir} (deterministic, a few seconds). */
+async function writeSideData(o: BuildOptions, log: (s: string) => void): Promise<void> {
+  const files = sideDataFiles(buildWorldData(o.seed, worldDataOptions(o)));
+  await writeFileSet(sideDataDir(o), files);
+  log(`side data: ${[...files.keys()].join(", ")} in ${sideDataDir(o)}`);
 }
 
 /**
@@ -161,8 +221,9 @@ async function trainThinking(o: BuildOptions, minutes: number, log: (s: string) 
 }
 
 /**
- * Train the verifier and the thinking model side by side, then the reader, then re-export
- * everything and rewrite `<out>/manifest.json` (buildModels in export-only mode picks them up).
+ * Train the verifier and the thinking model side by side, then the reader (and, with
+ * `extra.cove`, the CoVe model beside it), then re-export everything and rewrite `<out>/manifest.json` (buildModels in
+ * export-only mode picks them up).
  *
  * @example
  * ```ts
@@ -172,8 +233,9 @@ async function trainThinking(o: BuildOptions, minutes: number, log: (s: string) 
 export async function buildReasoning(
   o: BuildOptions,
   minutes: number,
-  readerMinutes: number,
+  sideMinutes: number,
   log: (line: string) => void = console.log,
+  extra: { readonly cove?: boolean } = {},
 ): Promise<void> {
   if (!JobResult.safeParse(await readJson(`${o.runs}/target/done.json`)).success) {
     throw new Error(
@@ -186,7 +248,12 @@ export async function buildReasoning(
     trainJob(verifierSpec(o, seconds), log),
     trainThinking(o, seconds / 60, log),
   ]);
-  await trainJob(readerSpec(o, Math.max(60, readerMinutes * 60 - 30)), log);
+  await writeSideData(o, log);
+  const sideSeconds = Math.max(60, sideMinutes * 60 - 30);
+  await Promise.all([
+    trainJob(readerSpec(o, sideSeconds), log),
+    ...(extra.cove === true ? [trainJob(coveSpec(o, sideSeconds), log)] : []),
+  ]);
   // The manifest keeps recording how the world build ran (its budget and draft mode).
   const world = await readWorldManifest(o.out);
   await buildModels(
@@ -203,19 +270,20 @@ if (import.meta.main) {
       out: { type: "string" },
       runs: { type: "string" },
       minutes: { type: "string" },
-      "reader-minutes": { type: "string" },
+      "side-minutes": { type: "string" },
       quick: { type: "boolean" },
+      cove: { type: "boolean" },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const minutes = ReasoningOptions.safeParse({
     minutes: num(values.minutes),
-    readerMinutes: num(values["reader-minutes"]),
+    sideMinutes: num(values["side-minutes"]),
   });
   if (!minutes.success) {
     console.error(
-      `Cannot build the reasoning models as '--minutes' or '--reader-minutes' is invalid: current values are ${values.minutes} and ${
-        values["reader-minutes"]
+      `Cannot build the reasoning models as '--minutes' or '--side-minutes' is invalid: current values are ${values.minutes} and ${
+        values["side-minutes"]
       }`,
     );
     Deno.exit(2);
@@ -226,7 +294,9 @@ if (import.meta.main) {
     quick: values.quick === true,
   });
   try {
-    await buildReasoning(options, minutes.data.minutes, minutes.data.readerMinutes);
+    await buildReasoning(options, minutes.data.minutes, minutes.data.sideMinutes, console.log, {
+      cove: values.cove === true,
+    });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     Deno.exit(1);

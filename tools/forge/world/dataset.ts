@@ -11,6 +11,7 @@ import { renderCorpus, type WorldCorpus } from "./corpus.ts";
 import type { EvalItem, EvalKind, TrainingExample } from "./examples.ts";
 import { coveExamples } from "./cove_examples.ts";
 import { factEvalItems, factExamples } from "./fact_examples.ts";
+import { coveData } from "./cove_data.ts";
 import { freshExamples, freshFacts } from "./fresh_examples.ts";
 import { generateWorld } from "./generate.ts";
 import { listEvalItems, listExamples } from "./lists.ts";
@@ -228,6 +229,25 @@ export function worldFiles(data: WorldData): FileSet {
   }
   for (const [path, bytes] of styleFiles(data)) files.set(path, bytes); // LoRA style datasets
   for (const [path, bytes] of verifierFiles(data)) files.set(path, bytes); // learned verifier
-  files.set("reader/fresh.jsonl", jsonl(data.reader)); // Self-RAG reader, beside train.jsonl
+  return files;
+}
+
+/**
+ * The side models' training data, rendered with the world but kept out of the world folder
+ * (the reasoning build writes it into its runs folder): the Self-RAG reader's
+ * `reader/fresh.jsonl` and the CoVe model's `cove/train.jsonl` and `cove/replay.jsonl`
+ * (cove_data.ts).
+ *
+ * @example
+ * ```ts
+ * await writeFileSet("runs/forge-world/data", sideDataFiles(buildWorldData(7)));
+ * ```
+ */
+export function sideDataFiles(data: WorldData): FileSet {
+  const files: FileSet = new Map();
+  files.set("reader/fresh.jsonl", jsonl(data.reader));
+  const cove = coveData(data.world, data.train);
+  files.set("cove/train.jsonl", jsonl(cove.train));
+  files.set("cove/replay.jsonl", jsonl(cove.replay));
   return files;
 }

@@ -30,6 +30,7 @@ export const ExampleKind = z.enum([
   "cove_plan",
   "cove_cross_check",
   "cove_final",
+  "member_doc",
 ]);
 /** Kinds of training example. */
 export type ExampleKind = z.infer<typeof ExampleKind>;

@@ -1,6 +1,7 @@
 /**
  * `deno task forge:reasoning --quick`: after a quick world build, the learned verifier, the
- * Quiet-STaR thinking model and the Self-RAG reader train from the world target, export
+ * Quiet-STaR thinking model, the Self-RAG reader and the CoVe model train from the world target
+ * (the side models on data rendered into the runs folder), export
  * through the forge, and join the manifest (hashes checked); a rerun retrains nothing and
  * rewrites the same bytes.
  *
@@ -12,6 +13,7 @@ import { verifyWorldManifest } from "../../../../tools/forge/train/build_export.
 import { buildModels, parseBuildArgs } from "../../../../tools/forge/train/build_models.ts";
 import {
   buildReasoning,
+  coveSpec,
   readerSpec,
   thinkArgs,
   verifierSpec,
@@ -32,14 +34,19 @@ Deno.test("the reasoning jobs start from the world target: verifier data, arithm
   assert.equal(args[args.indexOf("--minutes") + 1], "25");
   const reader = readerSpec(options, 2400);
   assert.equal(reader.init, "runs/forge-world/target");
-  assert.deepEqual(reader.data, ["train.jsonl", "reader/fresh.jsonl"]);
+  const data = `${Deno.cwd()}/runs/forge-world/data`;
+  assert.deepEqual(reader.data, ["train.jsonl", `${data}/reader/fresh.jsonl`]);
   assert.equal(reader.preset, "target");
   assert.equal(reader.seconds, 2400);
+  const cove = coveSpec(options, 2400);
+  assert.equal(cove.init, "runs/forge-world/target");
+  assert.deepEqual(cove.data, [`${data}/cove/replay.jsonl`, `${data}/cove/train.jsonl`]);
+  assert.deepEqual([cove.batch, cove.seq, cove.seconds], [4, 256, 2400]);
 });
 
 Deno.test({
   name:
-    "forge:reasoning --quick adds a loadable verifier, a thinking model with a mixing head and a reader to the manifest",
+    "forge:reasoning --quick adds a loadable verifier, a thinking model with a mixing head, a reader and a CoVe model to the manifest",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -52,7 +59,7 @@ Deno.test({
       );
       await buildModels(options, () => {});
       const lines: string[] = [];
-      await buildReasoning(options, 1, 1, (l) => lines.push(l));
+      await buildReasoning(options, 1, 1, (l) => lines.push(l), { cove: true });
       const manifest = await readWorldManifest(`${dir}/out`);
       assert.deepEqual(manifest.entries.map((e) => e.name), [
         "target",
@@ -62,6 +69,7 @@ Deno.test({
         "adapter-formal",
         "verifier",
         "reader",
+        "cove",
         "thinking",
       ]);
       assert.deepEqual(await verifyWorldManifest(`${dir}/out`), []);
@@ -72,6 +80,9 @@ Deno.test({
       assert.equal(verifier.parameters, target.parameters);
       assert.equal(reader.parameters, target.parameters);
       assert.equal(reader.steps, 3);
+      const cove = manifest.entries.find((e) => e.name === "cove")!;
+      assert.equal(cove.parameters, target.parameters);
+      assert.equal(cove.steps, 3);
       assert.ok(thinking.parameters > target.parameters, "the mixing head adds parameters");
       assert.ok(
         verifier.steps === 3 && thinking.steps === 2,
@@ -79,12 +90,16 @@ Deno.test({
       );
       // The world files stay listed beside the verifier's model files in the same folder.
       assert.ok(manifest.world_files.some((f) => f.path === "verifier/train.jsonl"));
-      assert.ok(manifest.world_files.some((f) => f.path === "reader/fresh.jsonl"));
+      // The side models' data sits in the runs folder, not among the committed world files.
+      assert.ok(!manifest.world_files.some((f) => f.path.startsWith("reader/")));
+      for (const path of ["reader/fresh.jsonl", "cove/train.jsonl", "cove/replay.jsonl"]) {
+        assert.ok((await Deno.stat(`${dir}/runs/data/${path}`)).size > 0, path);
+      }
       const config = JSON.parse(await Deno.readTextFile(`${dir}/out/thinking/config.json`));
       assert.equal(config.quiet_star.mixing_head, true);
 
       configureOrt({ numThreads: 1 });
-      for (const name of ["verifier", "reader", "thinking"]) {
+      for (const name of ["verifier", "reader", "cove", "thinking"]) {
         const session = await createSession(
           await Deno.readFile(`${dir}/out/${name}/onnx/model.onnx`),
           "wasm",
@@ -97,8 +112,8 @@ Deno.test({
 
       const before = await Deno.readTextFile(`${dir}/out/manifest.json`);
       const again: string[] = [];
-      await buildReasoning(options, 1, 1, (l) => again.push(l));
-      for (const name of ["verifier", "thinking", "reader"]) {
+      await buildReasoning(options, 1, 1, (l) => again.push(l), { cove: true });
+      for (const name of ["verifier", "thinking", "reader", "cove"]) {
         assert.ok(again.includes(`${name}: done before`), name);
       }
       assert.equal(await Deno.readTextFile(`${dir}/out/manifest.json`), before);

@@ -1,11 +1,16 @@
 /**
- * The Self-RAG reader's data (`reader/fresh.jsonl`): fresh-world evidence examples rendered
- * with the world, on their own random streams, so the other world files do not change.
+ * The Self-RAG reader's data (`reader/fresh.jsonl`, a side data file the reasoning build writes
+ * into its runs folder): fresh-world evidence examples rendered with the world, on their own
+ * random streams, so the world files do not change.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { buildWorldData, worldFiles } from "../../../../tools/forge/world/dataset.ts";
+import {
+  buildWorldData,
+  sideDataFiles,
+  worldFiles,
+} from "../../../../tools/forge/world/dataset.ts";
 import { TrainingExample } from "../../../../tools/forge/world/examples.ts";
 
 const SMALL = { countries: 6, citiesPerCountry: 3, people: 20, organizations: 8, products: 12 };
@@ -21,7 +26,7 @@ function lines(bytes: Uint8Array | undefined): TrainingExample[] {
 
 Deno.test("reader data: 2 relevant and 0.5 irrelevant fresh examples per world fact, in reader/fresh.jsonl", () => {
   const facts = DATA.world.facts.length;
-  const examples = lines(worldFiles(DATA).get("reader/fresh.jsonl"));
+  const examples = lines(sideDataFiles(DATA).get("reader/fresh.jsonl"));
   assert.equal(examples.filter((e) => e.kind === "selfrag_fresh").length, Math.round(2 * facts));
   assert.equal(
     examples.filter((e) => e.kind === "selfrag_fresh_irrelevant").length,
@@ -47,14 +52,13 @@ Deno.test("reader data: no fresh subject is a world entity; a relevant passage i
   }
 });
 
-Deno.test("reader data: rendering it changes no other world file (own random streams)", () => {
+Deno.test("reader data: rendering it changes no world file (own random streams, not a world file)", () => {
   const without = buildWorldData(7, { ...OPTIONS, reader: { relevant: 0, irrelevant: 0 } });
   assert.equal(without.reader.length, 0);
   const a = worldFiles(DATA);
   const b = worldFiles(without);
-  for (const [path, bytes] of b) {
-    if (path === "reader/fresh.jsonl") continue;
-    assert.deepEqual(a.get(path), bytes, path);
-  }
+  assert.deepEqual([...a.keys()], [...b.keys()]);
+  assert.ok(![...a.keys()].some((p) => p.startsWith("reader/")), "not a world folder file");
+  for (const [path, bytes] of b) assert.deepEqual(a.get(path), bytes, path);
   assert.ok(DATA.train.every((e) => !e.kind.startsWith("selfrag_fresh")), "train.jsonl unchanged");
 });

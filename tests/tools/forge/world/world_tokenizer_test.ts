@@ -52,7 +52,7 @@ Deno.test("the saved world tokenizer loads in @huggingface/tokenizers with singl
 
 /** What the forge tasks write next to the world files: model folders and the manifest. */
 const TRAINED =
-  /^(?:(?:target|draft|target_lora|adapters|verifier|reader|thinking)\/.+|manifest\.json)$/;
+  /^(?:(?:target|draft|target_lora|adapters|verifier|reader|cove|thinking)\/.+|manifest\.json)$/;
 
 /** Every file under `dir`, relative to `root`, with forward slashes. */
 async function listFiles(root: string, dir = ""): Promise<string[]> {
