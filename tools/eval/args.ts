@@ -1,6 +1,9 @@
 /**
  * The command line of `deno task eval [section...] [--json] [--models DIR] [--limit N]
  * [--seed N] [--out FILE]`, zod-validated, with errors that name the flag and its value.
+ * Without `--out` a full run (every section, every item) writes bench/results/eval.json, the
+ * committed result; a partial run (sections named or `--limit`) writes
+ * bench/results/eval.partial.json (git-ignored), so a quick check cannot replace it.
  *
  * @module
  */
@@ -29,6 +32,7 @@ export const EVAL_DEFAULTS = {
   models: "models/world",
   seed: 0,
   out: "bench/results/eval.json",
+  partialOut: "bench/results/eval.partial.json",
 } as const;
 
 function numberFlag(flag: string, raw: string | undefined): number | undefined {
@@ -79,13 +83,15 @@ export function parseEvalArgs(argv: readonly string[], known: readonly string[])
       }: current value is "${unknown}"`,
     );
   }
+  const limit = numberFlag("limit", values.limit) ?? Infinity;
+  const partial = positionals.length > 0 || limit !== Infinity;
   const raw = {
     sections: [...new Set(positionals)],
     json: values.json ?? false,
     models: (values.models ?? EVAL_DEFAULTS.models).replace(/\/+$/, ""),
-    limit: numberFlag("limit", values.limit) ?? Infinity,
+    limit,
     seed: numberFlag("seed", values.seed) ?? EVAL_DEFAULTS.seed,
-    out: values.out ?? EVAL_DEFAULTS.out,
+    out: values.out ?? (partial ? EVAL_DEFAULTS.partialOut : EVAL_DEFAULTS.out),
   };
   const result = EvalArgs.safeParse(raw);
   if (!result.success) {

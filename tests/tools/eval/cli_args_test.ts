@@ -19,6 +19,13 @@ Deno.test("parseEvalArgs() fills the defaults", () => {
   });
 });
 
+Deno.test("parseEvalArgs() writes a partial run (sections or --limit) beside, never over, eval.json", () => {
+  assert.equal(parseEvalArgs(["cove"], KNOWN).out, "bench/results/eval.partial.json");
+  assert.equal(parseEvalArgs(["--limit", "2"], KNOWN).out, "bench/results/eval.partial.json");
+  assert.equal(parseEvalArgs(["--limit", "2", "--out", "a.json"], KNOWN).out, "a.json");
+  assert.equal(parseEvalArgs(["--seed", "3"], KNOWN).out, "bench/results/eval.json");
+});
+
 Deno.test("parseEvalArgs() reads sections and every flag", () => {
   const args = parseEvalArgs(
     [

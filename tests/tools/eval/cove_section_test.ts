@@ -105,7 +105,10 @@ Deno.test({
     try {
       await writeTinyWorld(`${dir}/world`, { lora: false, cove: true });
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", MAIN, "cove", "--models", `${dir}/world`, "--limit", "2", "--json"],
+        args: [
+          ...["run", "-A", MAIN, "cove", "--models", `${dir}/world`, "--limit", "2", "--json"],
+          ...["--out", `${dir}/eval.json`],
+        ],
         stdout: "piped",
         stderr: "piped",
       }).output();
