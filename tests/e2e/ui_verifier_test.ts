@@ -7,20 +7,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
-import { openLoaded, sendMessage, setField, startUiHarness } from "./ui/harness.ts";
+import { openLoaded, sendMessage, setField, sideStarted, startUiHarness } from "./ui/harness.ts";
 
 const PROBLEM =
   "Su Thorem buys 4 Teor Mini at 535 coins each. How many coins does Su Thorem spend?";
-
-/** Whether the page has started loading its learned verifier. */
-function verifierStarted(page: Page): Promise<boolean> {
-  return page.evaluate(() => {
-    const v = (globalThis as { verityPage?: { verifier?: { started?: boolean } } }).verityPage
-      ?.verifier;
-    return v?.started === true;
-  });
-}
 
 Deno.test({
   name: "best-of-n in the chat scores its candidates on the bundled learned verifier model",
@@ -39,7 +29,7 @@ Deno.test({
         await page.selectOption("#pipeline-bon-verifier", "arithmetic");
         const answer = await sendMessage(page, PROBLEM, 180_000);
         assert.ok(["stop", "length"].includes(answer.done), answer.done);
-        assert.equal(await verifierStarted(page), false);
+        assert.equal(await sideStarted(page, "verifier"), false);
         const summary = page.locator(".msg.assistant").last().locator(".trace-best-of-n-summary");
         assert.doesNotMatch((await summary.textContent()) ?? "", /scored by/);
       });
@@ -57,7 +47,7 @@ Deno.test({
           const summary = page.locator(".msg.assistant").last().locator(".trace-best-of-n-summary");
           await summary.waitFor({ state: "attached" });
           assert.match((await summary.textContent()) ?? "", /scored by world\/verifier/);
-          assert.equal(await verifierStarted(page), true);
+          assert.equal(await sideStarted(page, "verifier"), true);
           await h.screenshot(page, "ui-best-of-n-learned-verifier");
         },
       );

@@ -12,6 +12,7 @@ import type { EngineInfo } from "../../../client/engine/api.ts";
 import { type RunningServer, startServer } from "../../../functions/main.ts";
 import { buildClient } from "../../../tools/build.ts";
 import { launchChromium } from "../../helpers/chromium.ts";
+import type { SideRole } from "../../../shared/pipeline.ts";
 
 /** Folder for screenshots of the UI tests. */
 export const ARTIFACTS = Deno.env.get("VERITY_ARTIFACTS") ??
@@ -139,4 +140,24 @@ export async function sendMessage(
       .verityPage;
     return s?.lastAnswer ?? { text: "", done: "missing" };
   });
+}
+
+/**
+ * Whether the page has started loading its side model of `role` (and not dropped it), read
+ * from `verityPage.<role>.started`.
+ */
+export function sideStarted(page: Page, role: SideRole): Promise<boolean> {
+  return page.evaluate((r) => {
+    const page = (globalThis as { verityPage?: Record<string, { started?: boolean }> })
+      .verityPage;
+    return page?.[r]?.started === true;
+  }, role);
+}
+
+/** Load the chat model at `path` (e.g. "/models/fixtures/target") on wasm through the page. */
+export async function loadChatModel(page: Page, path: string): Promise<void> {
+  await page.evaluate(async (p) => {
+    const s = (globalThis as { verityPage?: { load(r: unknown): Promise<unknown> } }).verityPage;
+    await s?.load({ modelUrl: new URL(p, location.href).href, ep: "wasm", cache: true });
+  }, path);
 }

@@ -44,9 +44,36 @@ export const ThinkingDone = z.object({ name: z.literal("thinking"), steps: z.num
 export const ReasoningOptions = z.object({
   /** Wall-clock budget of the two trainings (they run side by side). */
   minutes: z.number().positive().default(30),
-  /** Wall-clock budget of the reader's and the CoVe model's trainings (side by side, after the other two). */
+  /** Wall-clock budget of the reader's training (and the CoVe model's beside it), after the two. */
   sideMinutes: z.number().positive().default(40),
 });
+
+/** What differs between the fine-tunes of the target: name, data, rows and seed. */
+interface FineTune {
+  readonly name: string;
+  readonly data: string | string[];
+  readonly batch: number;
+  readonly seq: number;
+  readonly seed: number;
+}
+
+/**
+ * A full fine-tune of the finished world target (`<runs>/target`): lr 1e-3, warmup 20, a
+ * checkpoint every 2 minutes, `seconds` of training (3 steps of the tiny preset when quick).
+ */
+function fineTuneSpec(o: BuildOptions, seconds: number, job: FineTune): JobSpec {
+  return JobSpec.parse({
+    ...job,
+    preset: o.quick ? "tiny" : "target",
+    world: o.out,
+    run: `${o.runs}/${job.name}`,
+    lr: 1e-3,
+    warmup: o.quick ? 1 : 20,
+    init: `${o.runs}/target`,
+    checkpointSeconds: 120,
+    ...(o.quick ? { steps: 3 } : { seconds }),
+  });
+}
 
 /**
  * The verifier's job: the target's weights, the verifier data, rows of 256 tokens.
@@ -57,54 +84,33 @@ export const ReasoningOptions = z.object({
  * ```
  */
 export function verifierSpec(o: BuildOptions, seconds: number): JobSpec {
-  return JobSpec.parse({
-    name: "verifier",
-    preset: o.quick ? "tiny" : "target",
-    world: o.out,
-    data: "verifier/train.jsonl",
-    run: `${o.runs}/verifier`,
-    batch: 4,
-    seq: 256,
-    lr: 1e-3,
-    warmup: o.quick ? 1 : 20,
-    seed: 5,
-    init: `${o.runs}/target`,
-    checkpointSeconds: 120,
-    ...(o.quick ? { steps: 3 } : { seconds }),
-  });
+  const job = { name: "verifier", data: "verifier/train.jsonl", batch: 4, seq: 256, seed: 5 };
+  return fineTuneSpec(o, seconds, job);
 }
 
 /**
- * The reader's job: the target's weights, its fresh evidence examples beside a replay of the
- * target's own data, the target's rows (8 x 128 tokens).
+ * The reader's job: the target's weights, its fresh evidence examples (rendered into
+ * {@link sideDataDir}) beside a replay of the target's own data, the target's rows (8 x 128).
  *
  * @example
  * ```ts
- * readerSpec(BuildOptionsSchema.parse({}), 2400).data; // ["train.jsonl", "reader/fresh.jsonl"]
+ * readerSpec(BuildOptionsSchema.parse({}), 2400).data[0]; // "train.jsonl"
  * ```
  */
 export function readerSpec(o: BuildOptions, seconds: number): JobSpec {
-  return JobSpec.parse({
+  return fineTuneSpec(o, seconds, {
     name: "reader",
-    preset: o.quick ? "tiny" : "target",
-    world: o.out,
     data: ["train.jsonl", `${sideDataDir(o)}/reader/fresh.jsonl`],
-    run: `${o.runs}/reader`,
     batch: o.quick ? 4 : 8,
     seq: 128,
-    lr: 1e-3,
-    warmup: o.quick ? 1 : 20,
     seed: 9,
-    init: `${o.runs}/target`,
-    checkpointSeconds: 120,
-    ...(o.quick ? { steps: 3 } : { seconds }),
   });
 }
 
 /**
  * The CoVe side model's job: the target's weights, the CoVe data (tools/forge/world/cove_data.ts,
- * written into `<runs>/data/cove/`) beside a replay of the target's data, rows of 256 tokens
- * (a final prompt with five verified pairs is ~160 tokens).
+ * rendered into `<runs>/data/cove/`) beside a replay of the target's `Q: A:` facts, rows of 256
+ * tokens (a final prompt with five verified pairs is ~160 tokens).
  *
  * @example
  * ```ts
@@ -113,20 +119,12 @@ export function readerSpec(o: BuildOptions, seconds: number): JobSpec {
  */
 export function coveSpec(o: BuildOptions, seconds: number): JobSpec {
   const data = sideDataDir(o);
-  return JobSpec.parse({
+  return fineTuneSpec(o, seconds, {
     name: "cove",
-    preset: o.quick ? "tiny" : "target",
-    world: o.out,
     data: [`${data}/cove/replay.jsonl`, `${data}/cove/train.jsonl`],
-    run: `${o.runs}/cove`,
     batch: 4,
     seq: 256,
-    lr: 1e-3,
-    warmup: o.quick ? 1 : 20,
     seed: 13,
-    init: `${o.runs}/target`,
-    checkpointSeconds: 120,
-    ...(o.quick ? { steps: 3 } : { seconds }),
   });
 }
 

@@ -15,7 +15,7 @@
  *   draft carries its constraint into CoVe's final prompt (which does not repeat the question).
  * - `cove_plan`, `cove_cross_check`, `cove_final`: the CoVe steps (cove_examples.ts) over the
  *   lists of FRESH worlds (other seeds, every entity whose name the world uses left out): the
- *   steps only copy and compare names, so they are learned without any world list question,
+ *   steps only copy and compare names, so they are learned without a single world list question,
  *   and no held-out list question appears in the data.
  *
  * It is rendered beside the world on its own random stream and is not part of the world
