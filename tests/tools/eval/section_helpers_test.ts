@@ -28,7 +28,7 @@ Deno.test("traceRetrieved() is true when the gate retrieved or passages were fet
   assert.equal(traceRetrieved([{ stage: "cove", event: "retrieve", data: {} }]), false);
 });
 
-Deno.test("coveTraceFacts() reads the baseline draft and counts the planned questions", () => {
+Deno.test("coveTraceFacts() reads the baseline draft and the planned questions", () => {
   const trace: TraceEvent[] = [
     {
       stage: "cove",
@@ -45,8 +45,8 @@ Deno.test("coveTraceFacts() reads the baseline draft and counts the planned ques
     },
     { stage: "cove", event: "final", data: { response: "Arlen." } },
   ];
-  assert.deepEqual(coveTraceFacts(trace), { draft: "Arlen and Bly.", questions: 2 });
-  assert.deepEqual(coveTraceFacts([]), { draft: "", questions: 0 });
+  assert.deepEqual(coveTraceFacts(trace), { draft: "Arlen and Bly.", planned: ["q1", "q2"] });
+  assert.deepEqual(coveTraceFacts([]), { draft: "", planned: [] });
 });
 
 Deno.test("interleave() takes the lists in turn up to n and skips exhausted ones", () => {

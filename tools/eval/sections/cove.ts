@@ -23,8 +23,9 @@ import { hasModel } from "../engines.ts";
 import { errorRows, type Failures, guard } from "../failures.ts";
 import { type EvalItem, loadEvalSet } from "../items.ts";
 import { runPool } from "../pool.ts";
-import { meanRow, pairedGain, pointsRow } from "../rows.ts";
+import { meanRow, missingRow, pairedGain, pointsRow, type RowKey } from "../rows.ts";
 import { listPrecision } from "../score.ts";
+import { finalFromDraft, planCoverage } from "../cove_steps.ts";
 
 /** Token budget of the draft, the plan and the final response. */
 export const COVE_MAX_TOKENS = 128;
@@ -32,25 +33,30 @@ export const COVE_MAX_TOKENS = 128;
 /** The CoVe variants measured (the paper's list-question setting is factored / 2-step). */
 export const COVE_VARIANTS = ["factored", "factor_revise"] as const;
 
-/** One CoVe run: its baseline draft, final answer and verification question count. */
+/** One CoVe run: its baseline draft, final answer and planned verification questions. */
 export interface CoveOutcome {
   readonly draft: string;
   readonly output: string;
-  readonly questions: number;
+  readonly planned: readonly string[];
 }
 
 function eventData(trace: readonly TraceEvent[], event: string): Record<string, unknown> {
   return trace.find((e) => e.stage === "cove" && e.event === event)?.data ?? {};
 }
 
-/** The draft and the number of planned verification questions recorded in a CoVe trace. */
-export function coveTraceFacts(trace: readonly TraceEvent[]): { draft: string; questions: number } {
+/** The draft and the planned verification questions recorded in a CoVe trace. */
+export function coveTraceFacts(
+  trace: readonly TraceEvent[],
+): { draft: string; planned: string[] } {
   const draft = eventData(trace, "baseline")["draft"];
   const questions = eventData(trace, "plan")["questions"];
-  return {
-    draft: typeof draft === "string" ? draft : "",
-    questions: Array.isArray(questions) ? questions.length : 0,
-  };
+  const planned = Array.isArray(questions)
+    ? questions.flatMap((q: unknown) => {
+      const text = (q as { question?: unknown } | null)?.question;
+      return typeof text === "string" ? [text] : [];
+    })
+    : [];
+  return { draft: typeof draft === "string" ? draft : "", planned };
 }
 
 /**
@@ -66,7 +72,7 @@ export async function coveRuns(
   failures: Failures,
   cove?: Engine,
 ): Promise<CoveOutcome[]> {
-  const failed: CoveOutcome = { draft: "", output: "", questions: 0 };
+  const failed: CoveOutcome = { draft: "", output: "", planned: [] };
   const label = `cove ${variant}${cove !== undefined ? " (cove model)" : ""}`;
   return await runPool(items, (item) =>
     guard(ctx, label, failures, async () => {
@@ -85,6 +91,19 @@ export async function coveRuns(
     log: (l) => ctx.log(l),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
+}
+
+/** A share over the runs it is defined for (points), or a missing row when it is defined for none. */
+function shareRow(
+  key: RowKey,
+  values: readonly (number | undefined)[],
+  seed: number,
+  note: string,
+): EvalRow {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length === 0
+    ? missingRow(key, `no run to measure: ${note}`)
+    : pointsRow(key, defined, seed, note);
 }
 
 /** Which model generates in a CoVe run, and the suffix of its methods and gains. */
@@ -161,17 +180,29 @@ export function scoreCove(
     summary[`cove_items_${method}`] = listed.value;
   }
   for (const [i, variantRuns] of [factored, revise].entries()) {
-    rows.push(pointsRow(
-      {
-        section: "cove",
-        set: "list",
-        method: `${methods[i + 1]![0]}${suffix}`,
-        metric: "verified_share",
-      },
-      variantRuns.map((r) => (r.questions > 0 ? 1 : 0)),
+    const key = { section: "cove", set: "list", method: `${methods[i + 1]![0]}${suffix}` };
+    const verified = pointsRow(
+      { ...key, metric: "verified_share" },
+      variantRuns.map((r) => (r.planned.length > 0 ? 1 : 0)),
       seed,
       `runs with at least one parsed verification question; drafts equal in both variants: ${sameDraft}/${items.length}; ${by}`,
-    ));
+    );
+    const covered = shareRow(
+      { ...key, metric: "plan_coverage" },
+      variantRuns.map((r) => planCoverage(r.draft, r.planned)),
+      seed,
+      `draft items that a planned verification question names exactly, over runs whose draft lists items; ${by}`,
+    );
+    const kept = shareRow(
+      { ...key, metric: "final_from_draft" },
+      variantRuns.map((r) => finalFromDraft(r.draft, r.output)),
+      seed,
+      `final items that the draft listed (the rest are new names), over runs whose final lists items; ${by}`,
+    );
+    rows.push(verified, covered, kept);
+    for (const row of [covered, kept]) {
+      if (row.value !== null) summary[`cove_${row.metric}_${key.method}`] = row.value;
+    }
   }
   const gain = suffix === "" ? "cove" : "cove_target";
   const gains: Record<string, EvalGain> = {

@@ -1,0 +1,37 @@
+/**
+ * CoVe's step figures: plan coverage (draft items a verification question names exactly) and
+ * the final response's share of draft items, including the garbled names a small model writes.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { finalFromDraft, namesItem, planCoverage } from "../../../tools/eval/cove_steps.ts";
+
+Deno.test("namesItem() matches whole names only, case-insensitively", () => {
+  assert.equal(namesItem("In which country is Arlen?", "Arlen"), true);
+  assert.equal(namesItem("who makes ni lite?", "Ni Lite"), true);
+  assert.equal(namesItem("Who makes Ni Max?", "Ni Lite"), false);
+  assert.equal(namesItem("In which country is Baikraford?", "Maikraford"), false);
+  assert.equal(namesItem("In which country is Arlenford?", "Arlen"), false);
+  assert.equal(namesItem("Is (A.B) here?", "(A.B)"), true); // regex characters are literal
+});
+
+Deno.test("planCoverage() is the share of draft items a planned question names", () => {
+  const draft = "Cities located in Dousistan: Dramouth, Maikraford and Thailford.";
+  const plan = [
+    "In which country is Dramouth?",
+    "In which country is Baikraford?", // garbled copy of Maikraford
+    "In which country is Thailford?",
+  ];
+  assert.equal(planCoverage(draft, plan), 2 / 3);
+  assert.equal(planCoverage(draft, []), 0);
+  assert.equal(planCoverage("", plan), undefined);
+});
+
+Deno.test("finalFromDraft() is the share of final items the draft listed", () => {
+  const draft = "Cities located in Dousistan: Dramouth, Maikraford and Thailford.";
+  assert.equal(finalFromDraft(draft, "Cities located in Dousistan: Dramouth."), 1);
+  assert.equal(finalFromDraft(draft, "Cities located in Lailand: Sonmouth and dramouth."), 0.5);
+  assert.equal(finalFromDraft(draft, "Cities located in Lailand: Sonmouth."), 0);
+  assert.equal(finalFromDraft(draft, ""), undefined);
+});

@@ -1,0 +1,50 @@
+/**
+ * Step-wise figures of a Chain-of-Verification run (Dhuliawala et al. 2023) on a list
+ * question, read from its trace: does the plan verify the draft's own items, and does the
+ * final response keep and drop draft items (CoVe's purpose) or name new ones. They locate
+ * where a run loses the draft's right items, which precision alone cannot show.
+ *
+ * @module
+ */
+import { parseListItems } from "../../functions/cove/list_items.ts";
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Whether `text` names `item` as whole words (case-insensitive). */
+export function namesItem(text: string, item: string): boolean {
+  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(item)}(?:$|[^\\p{L}\\p{N}])`, "iu")
+    .test(text);
+}
+
+/**
+ * Share (0-1) of the draft's items that at least one planned verification question names
+ * exactly; undefined when the draft lists no item.
+ *
+ * @example
+ * ```ts
+ * planCoverage("Arlen and Bly.", ["In which country is Arlen?", "In which country is Blyth?"]); // 0.5
+ * ```
+ */
+export function planCoverage(draft: string, questions: readonly string[]): number | undefined {
+  const items = parseListItems(draft);
+  if (items.length === 0) return undefined;
+  return items.filter((item) => questions.some((q) => namesItem(q, item))).length / items.length;
+}
+
+/**
+ * Share (0-1) of the final response's items that the draft listed (the rest are new names);
+ * undefined when the final response lists no item.
+ *
+ * @example
+ * ```ts
+ * finalFromDraft("Arlen, Bly and Qux.", "Cities located in X: Arlen and Tenholm."); // 0.5
+ * ```
+ */
+export function finalFromDraft(draft: string, output: string): number | undefined {
+  const drafted = new Set(parseListItems(draft).map((i) => i.toLowerCase()));
+  const items = parseListItems(output);
+  if (items.length === 0) return undefined;
+  return items.filter((i) => drafted.has(i.toLowerCase())).length / items.length;
+}
