@@ -2,21 +2,13 @@
  * Step-wise figures of a Chain-of-Verification run (Dhuliawala et al. 2023) on a list
  * question, read from its trace: does the plan verify the draft's own items, and does the
  * final response keep and drop draft items (CoVe's purpose) or name new ones. They locate
- * where a run loses the draft's right items, which precision alone cannot show.
+ * where a run loses the draft's right items, which precision alone cannot show. Names match
+ * as whole words in any case (score.ts `containsWord`).
  *
  * @module
  */
 import { parseListItems } from "../../functions/cove/list_items.ts";
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** Whether `text` names `item` as whole words (case-insensitive). */
-export function namesItem(text: string, item: string): boolean {
-  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${escapeRegExp(item)}(?:$|[^\\p{L}\\p{N}])`, "iu")
-    .test(text);
-}
+import { containsWord } from "./score.ts";
 
 /**
  * Share (0-1) of the draft's items that at least one planned verification question names
@@ -30,7 +22,7 @@ export function namesItem(text: string, item: string): boolean {
 export function planCoverage(draft: string, questions: readonly string[]): number | undefined {
   const items = parseListItems(draft);
   if (items.length === 0) return undefined;
-  return items.filter((item) => questions.some((q) => namesItem(q, item))).length / items.length;
+  return items.filter((item) => questions.some((q) => containsWord(q, item))).length / items.length;
 }
 
 /**
