@@ -3,9 +3,9 @@
  * draft, learned verifier trained from the draft and exported through the forge) against the
  * real edge: every method and n has a row over the same items, the gain is the difference of
  * its rows, the 16 candidates of a problem are sampled once as one batch and shared by every
- * method, the verifier runs on its own engine, and without a verifier model the learned rows
- * carry a note and no numbers. The engine gate merges concurrent calls into one batch and
- * answers repeated rows from its cache.
+ * method, no batch mixes two problems (samples repeat run to run), the verifier runs on its
+ * own engine, and without a verifier model the learned rows carry a note and no numbers. The
+ * engine gate merges concurrent calls into one batch and answers repeated rows from its cache.
  *
  * @module
  */
@@ -145,6 +145,12 @@ Deno.test({
         ),
         "the 16 candidates of a problem are one batch",
       );
+      // One problem in flight: no batch mixes two problems' rows, so samples repeat run to run.
+      const problemOf = (q: GenerateRequest) => JSON.stringify(q.messages ?? q.prompt);
+      for (const batch of calls.get("target") ?? []) {
+        const sampled = batch.filter((q) => /best_of_n\.c\d+$/.test(q.id));
+        assert.ok(new Set(sampled.map(problemOf)).size <= 1, "a batch holds one problem");
+      }
       // The learned verifier's rows ran on the verifier engine only.
       const verifierRows = (calls.get("verifier") ?? []).flat();
       assert.ok(verifierRows.some((q) => q.prompt?.startsWith("Problem: ") === true));

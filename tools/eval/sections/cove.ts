@@ -10,7 +10,8 @@
  * world has one; the baseline is that model's own draft. The same three methods with the
  * plain target running every request are reported beside them (methods suffixed `_target`,
  * gains `cove_target_*`). Without `cove/` the target's runs carry the unsuffixed names. Each
- * row's note names the model that generated.
+ * row's note names the model that generated. The baseline's `removal_ceiling` is the precision
+ * a verification that removes exactly the draft's wrong items would reach (cove_steps.ts).
  *
  * @module
  */
@@ -25,7 +26,7 @@ import { type EvalItem, loadEvalSet } from "../items.ts";
 import { runPool } from "../pool.ts";
 import { meanRow, missingRow, pairedGain, pointsRow, type RowKey } from "../rows.ts";
 import { listPrecision } from "../score.ts";
-import { finalFromDraft, planCoverage } from "../cove_steps.ts";
+import { finalFromDraft, planCoverage, removalCeiling } from "../cove_steps.ts";
 
 /** Token budget of the draft, the plan and the final response. */
 export const COVE_MAX_TOKENS = 128;
@@ -179,6 +180,14 @@ export function scoreCove(
     summary[`cove_precision_${method}`] = p.value;
     summary[`cove_items_${method}`] = listed.value;
   }
+  const ceiling = pointsRow(
+    { section: "cove", set: "list", method: `baseline${suffix}`, metric: "removal_ceiling" },
+    items.map((item, i) => removalCeiling(factored[i]?.draft ?? "", item.answers)),
+    seed,
+    `precision if verification removed exactly the draft's wrong items (1 when the draft names a gold member, else 0); minus the baseline's precision it bounds CoVe's gain; ${by}`,
+  );
+  rows.push(ceiling);
+  summary[`cove_removal_ceiling${suffix}`] = ceiling.value;
   for (const [i, variantRuns] of [factored, revise].entries()) {
     const key = { section: "cove", set: "list", method: `${methods[i + 1]![0]}${suffix}` };
     const verified = pointsRow(
