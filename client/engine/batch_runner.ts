@@ -13,8 +13,7 @@
  */
 import type { Decoder, KvTensors } from "./decoder.ts";
 import { repackKv, type RowSlice } from "./kv_layout.ts";
-import { GenerationAbortedError } from "./errors.ts";
-import { yieldToEventLoop } from "./yield.ts";
+import { RowLoop } from "./row_loop.ts";
 import type { BoundRow, LoraBinding } from "./lora/lora_binding.ts";
 import type { RowThinking } from "./thinking/row_thinking.ts";
 import { thinkAndMix, type ThoughtJob } from "./thinking/thought_batch.ts";
@@ -86,11 +85,9 @@ interface Prefilled {
 export class BatchRunner {
   readonly #decoder: Decoder;
   readonly #options: RunnerOptions;
-  readonly #queue: RowDriver[] = [];
   #rows: Row[] = [];
   #kv: KvTensors | undefined;
-  #loop: Promise<void> = Promise.resolve();
-  #running = false;
+  readonly #loop: RowLoop<RowDriver>;
   /** Live counters. */
   readonly stats: RunnerStats = {
     prefillTokens: 0,
@@ -105,6 +102,16 @@ export class BatchRunner {
   constructor(decoder: Decoder, options: RunnerOptions) {
     this.#decoder = decoder;
     this.#options = options;
+    this.#loop = new RowLoop<RowDriver>({
+      running: () => this.#rows.map((r) => r.driver),
+      drop: (ended) => this.#keepRows(this.#rows.filter((r) => !ended.includes(r.driver))),
+      admit: (queue) => this.#rebuild(queue),
+      round: () => this.#decodeStep(),
+      clear: () => {
+        this.#rows = [];
+        this.#resetKv();
+      },
+    }, options.maxBatch);
   }
 
   /** Rows running now. */
@@ -119,58 +126,22 @@ export class BatchRunner {
 
   /** Rows waiting for a place. */
   get waiting(): number {
-    return this.#queue.length;
+    return this.#loop.queue.length;
   }
 
   /** Enqueue a row; the loop starts when idle. */
   submit(driver: RowDriver): void {
-    this.#queue.push(driver);
-    // #running flips to false in the same synchronous step as the loop's last queue check,
-    // so a row submitted after that starts a new loop and is never stranded.
-    if (!this.#running) {
-      this.#running = true;
-      this.#loop = this.#run();
-    }
+    this.#loop.submit(driver);
   }
 
   /** Resolves when every submitted row has ended. */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#loop;
-  }
-
-  async #run(): Promise<void> {
-    while (this.#rows.length > 0 || this.#queue.length > 0) {
-      try {
-        await yieldToEventLoop();
-        await this.#dropAborted();
-        if (this.#queue.length > 0 && this.#rows.length < this.#options.maxBatch) {
-          await this.#rebuild();
-        }
-        if (this.#rows.length > 0) await this.#decodeStep();
-      } catch (err) {
-        // A failed forward pass fails the rows in it; the runner stays usable for the rest.
-        const error = err instanceof Error ? err : new Error(String(err));
-        for (const row of this.#rows) row.driver.end({ error });
-        this.#rows = [];
-        this.#resetKv();
-      }
-    }
-    this.#resetKv();
-    this.#running = false;
+  idle(): Promise<void> {
+    return this.#loop.idle();
   }
 
   #resetKv(): void {
     if (this.#kv !== undefined) this.#decoder.disposeKv(this.#kv);
     this.#kv = undefined;
-  }
-
-  async #dropAborted(): Promise<void> {
-    const aborted = (d: RowDriver) => d.signal?.aborted === true;
-    for (const d of this.#queue.filter(aborted)) d.end({ error: abortError(d.signal) });
-    this.#queue.splice(0, this.#queue.length, ...this.#queue.filter((d) => !aborted(d)));
-    const ended = this.#rows.filter((r) => aborted(r.driver));
-    for (const row of ended) row.driver.end({ error: abortError(row.driver.signal) });
-    if (ended.length > 0) await this.#keepRows(this.#rows.filter((r) => !ended.includes(r)));
   }
 
   /** Keep only `keep` (a subsequence of #rows), re-laying the cache to match. */
@@ -192,14 +163,12 @@ export class BatchRunner {
     this.#decoder.disposeKv(kv);
   }
 
-  /** Prefill admitted rows and splice them into the running cache. */
-  async #rebuild(): Promise<void> {
+  /** Prefill rows admitted from `queue` and splice them into the running cache. */
+  async #rebuild(queue: RowDriver[]): Promise<void> {
     const room = Math.max(0, this.#options.maxBatch - this.#rows.length);
     const lora = this.#options.lora;
     const running = this.#rows.map((r) => r.driver.adapter);
-    const admitted = lora === undefined
-      ? this.#queue.splice(0, room)
-      : lora.take(this.#queue, running, room);
+    const admitted = lora === undefined ? queue.splice(0, room) : lora.take(queue, running, room);
     // Rows waiting for a slot held by running rows stay queued; nothing to re-lay then.
     if (admitted.length === 0) return;
     this.stats.rebuilds++;
@@ -379,12 +348,4 @@ function thoughtJobs(
     }
   });
   return jobs;
-}
-
-function abortError(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof GenerationAbortedError) return reason;
-  return new GenerationAbortedError(
-    reason instanceof Error ? reason.message : typeof reason === "string" ? reason : undefined,
-  );
 }

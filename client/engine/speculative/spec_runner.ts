@@ -9,9 +9,8 @@
  */
 import type { RunnerStats } from "../batch_runner.ts";
 import type { Decoder } from "../decoder.ts";
-import { GenerationAbortedError } from "../errors.ts";
 import { type GatherPart, KvBatch } from "../kv_batch.ts";
-import { yieldToEventLoop } from "../yield.ts";
+import { RowLoop } from "../row_loop.ts";
 import { CostModel } from "./cost_model.ts";
 import { RoundScratch, type RoundStats, runRound } from "./round.ts";
 import { SpecRow, type SpecRowDriver } from "./spec_row.ts";
@@ -45,12 +44,10 @@ export class SpeculativeRunner {
   readonly #target: Decoder;
   readonly #draft: Decoder;
   readonly #options: SpecRunnerOptions;
-  readonly #queue: SpecRowDriver[] = [];
   #rows: SpecRow[] = [];
   #targetKv: KvBatch | undefined;
   #draftKv: KvBatch | undefined;
-  #loop: Promise<void> = Promise.resolve();
-  #running = false;
+  readonly #loop: RowLoop<SpecRowDriver>;
   readonly #scratch = new RoundScratch();
   /** Engine-wide measured costs (c and the verify-pass cost), smoothed over rounds. */
   readonly cost: CostModel = new CostModel();
@@ -76,6 +73,16 @@ export class SpeculativeRunner {
     this.#target = target;
     this.#draft = draft;
     this.#options = options;
+    this.#loop = new RowLoop<SpecRowDriver>({
+      running: () => this.#rows.map((r) => r.driver),
+      drop: (ended) => this.#keep(this.#rows.filter((r) => !ended.includes(r.driver))),
+      admit: (queue) => this.#admit(queue),
+      round: () => this.#round(),
+      clear: () => {
+        this.#rows = [];
+        this.#reset();
+      },
+    }, options.maxBatch);
   }
 
   /** Rows running now. */
@@ -85,7 +92,7 @@ export class SpeculativeRunner {
 
   /** Rows waiting for a place. */
   get waiting(): number {
-    return this.#queue.length;
+    return this.#loop.queue.length;
   }
 
   /** GPU tensors held by both caches (0 under wasm and when idle). */
@@ -95,36 +102,12 @@ export class SpeculativeRunner {
 
   /** Enqueue a row; the loop starts when idle. */
   submit(driver: SpecRowDriver): void {
-    this.#queue.push(driver);
-    if (!this.#running) {
-      this.#running = true;
-      this.#loop = this.#run();
-    }
+    this.#loop.submit(driver);
   }
 
   /** Resolves when every submitted row has ended. */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#loop;
-  }
-
-  async #run(): Promise<void> {
-    while (this.#rows.length > 0 || this.#queue.length > 0) {
-      try {
-        await yieldToEventLoop();
-        await this.#dropAborted();
-        if (this.#queue.length > 0 && this.#rows.length < this.#options.maxBatch) {
-          await this.#admit();
-        }
-        if (this.#rows.length > 0) await this.#round();
-      } catch (err) {
-        const error = err instanceof Error ? err : new Error(String(err));
-        for (const row of this.#rows) row.driver.end({ error });
-        this.#rows = [];
-        this.#reset();
-      }
-    }
-    this.#reset();
-    this.#running = false;
+  idle(): Promise<void> {
+    return this.#loop.idle();
   }
 
   #reset(): void {
@@ -166,15 +149,6 @@ export class SpeculativeRunner {
     }
   }
 
-  async #dropAborted(): Promise<void> {
-    const aborted = (d: SpecRowDriver) => d.signal?.aborted === true;
-    for (const d of this.#queue.filter(aborted)) d.end({ error: abortError(d.signal) });
-    this.#queue.splice(0, this.#queue.length, ...this.#queue.filter((d) => !aborted(d)));
-    const ended = this.#rows.filter((r) => aborted(r.driver));
-    for (const row of ended) row.driver.end({ error: abortError(row.driver.signal) });
-    if (ended.length > 0) await this.#keep(this.#rows.filter((r) => !ended.includes(r)));
-  }
-
   /** Keep only `keep` (a subsequence of the rows), compacting both caches to match. */
   async #keep(keep: SpecRow[]): Promise<void> {
     const t = this.#targetKv, d = this.#draftKv;
@@ -192,14 +166,12 @@ export class SpeculativeRunner {
     this.#draftKv = nextD;
   }
 
-  /** Prefill waiting rows (target, and draft for rows that speculate) and splice them in. */
-  async #admit(): Promise<void> {
+  /** Prefill rows from `queue` (target, and draft for rows that speculate) and splice them in. */
+  async #admit(queue: SpecRowDriver[]): Promise<void> {
     const room = Math.max(0, this.#options.maxBatch - this.#rows.length);
     const lora = this.#options.lora;
     const running = this.#rows.map((r) => r.driver.adapter);
-    const admitted = lora === undefined
-      ? this.#queue.splice(0, room)
-      : lora.take(this.#queue, running, room);
+    const admitted = lora === undefined ? queue.splice(0, room) : lora.take(queue, running, room);
     // Rows waiting for a slot held by running rows stay queued.
     if (admitted.length === 0) return;
     this.stats.rebuilds++;
@@ -322,12 +294,4 @@ export class SpeculativeRunner {
     const kv = KvBatch.fromLeftPadded(decoder, out.present, prompts.map((p) => p.length));
     return { kv, logits: out.logits, seq: P };
   }
-}
-
-function abortError(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof GenerationAbortedError) return reason;
-  return new GenerationAbortedError(
-    reason instanceof Error ? reason.message : typeof reason === "string" ? reason : undefined,
-  );
 }
