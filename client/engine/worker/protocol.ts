@@ -6,6 +6,9 @@
  */
 import { z } from "zod";
 import { ENGINE_ERRORS } from "../errors.ts";
+import { rebuildWireError, WireError } from "../../../shared/wire_error.ts";
+
+export { type MessageEndpoint, toWireError, WireError } from "../../../shared/wire_error.ts";
 
 /** Methods callable on the worker. */
 export const Method = z.enum([
@@ -28,15 +31,6 @@ export const ToWorker = z.discriminatedUnion("kind", [
 /** Page -> worker. */
 export type ToWorker = z.infer<typeof ToWorker>;
 
-/** A serialized error. */
-export const WireError = z.object({
-  name: z.string(),
-  message: z.string(),
-  cause: z.object({ name: z.string(), message: z.string() }).optional(),
-});
-/** A serialized error. */
-export type WireError = z.infer<typeof WireError>;
-
 /** Worker -> page. */
 export const FromWorker = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("result"), id: z.number().int(), payload: z.unknown() }),
@@ -48,36 +42,7 @@ export const FromWorker = z.discriminatedUnion("kind", [
 /** Worker -> page. */
 export type FromWorker = z.infer<typeof FromWorker>;
 
-/** Serialize an error, keeping its name and its cause's name and message. */
-export function toWireError(err: unknown): WireError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const out: WireError = { name: e.name, message: e.message };
-  if (e.cause instanceof Error) out.cause = { name: e.cause.name, message: e.cause.message };
-  return out;
-}
-
 /** Rebuild an error with its original class when known (else a plain Error with the name kept). */
 export function fromWireError(wire: WireError): Error {
-  const Ctor = ENGINE_ERRORS[wire.name] ?? Error;
-  const cause = wire.cause === undefined
-    ? undefined
-    : Object.assign(new Error(wire.cause.message), { name: wire.cause.name });
-  const err = new Ctor(wire.message);
-  if (cause !== undefined) {
-    Object.defineProperty(err, "cause", {
-      value: cause,
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });
-  }
-  if (err.name !== wire.name) err.name = wire.name;
-  return err;
-}
-
-/** The part of a Worker / MessagePort / worker global scope used by the transport. */
-export interface MessageEndpoint {
-  postMessage(message: unknown): void;
-  addEventListener(type: "message", listener: (event: MessageEvent) => void): void;
-  removeEventListener(type: "message", listener: (event: MessageEvent) => void): void;
+  return rebuildWireError(wire, ENGINE_ERRORS);
 }

@@ -9,6 +9,14 @@ import { z } from "zod";
 import { LabDeviceName } from "../device.ts";
 import { LabAbortedError, LabDeviceError, LabNumericsError, LabSettingsError } from "../errors.ts";
 import { LabExperimentName } from "../experiments.ts";
+import {
+  type ErrorClasses,
+  type MessageEndpoint,
+  rebuildWireError,
+  WireError,
+} from "../../../shared/wire_error.ts";
+
+export { toWireError, WireError } from "../../../shared/wire_error.ts";
 
 /** Page -> worker: run one experiment, or abort the run with this id. */
 export const ToLabWorker = z.discriminatedUnion("kind", [
@@ -45,15 +53,6 @@ export const DeviceChoice = z.object({
 /** Which device a run got. */
 export type DeviceChoice = z.infer<typeof DeviceChoice>;
 
-/** A serialized error. */
-export const WireError = z.object({
-  name: z.string(),
-  message: z.string(),
-  cause: z.object({ name: z.string(), message: z.string() }).optional(),
-});
-/** A serialized error. */
-export type WireError = z.infer<typeof WireError>;
-
 /** Worker -> page. */
 export const FromLabWorker = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("device"), id: z.number().int(), choice: DeviceChoice }),
@@ -65,7 +64,7 @@ export const FromLabWorker = z.discriminatedUnion("kind", [
 export type FromLabWorker = z.infer<typeof FromLabWorker>;
 
 /** Lab error classes by name, for rebuilding errors on the page. */
-export const LAB_ERRORS: Readonly<Record<string, new (message: string) => Error>> = {
+export const LAB_ERRORS: ErrorClasses = {
   LabSettingsError,
   LabAbortedError,
   LabDeviceError,
@@ -74,29 +73,10 @@ export const LAB_ERRORS: Readonly<Record<string, new (message: string) => Error>
   RangeError,
 };
 
-/** Serialize an error, keeping its name and its cause's name and message. */
-export function toWireError(err: unknown): WireError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const out: WireError = { name: e.name, message: e.message };
-  if (e.cause instanceof Error) out.cause = { name: e.cause.name, message: e.cause.message };
-  return out;
-}
-
 /** Rebuild an error with its lab class when known (else a plain Error with the name kept). */
 export function fromWireError(wire: WireError): Error {
-  const Ctor = LAB_ERRORS[wire.name] ?? Error;
-  const err = new Ctor(wire.message);
-  if (wire.cause !== undefined) {
-    const cause = Object.assign(new Error(wire.cause.message), { name: wire.cause.name });
-    Object.defineProperty(err, "cause", { value: cause, configurable: true, writable: true });
-  }
-  if (err.name !== wire.name) err.name = wire.name;
-  return err;
+  return rebuildWireError(wire, LAB_ERRORS);
 }
 
 /** The part of a Worker or worker global scope the lab transport uses. */
-export interface LabEndpoint {
-  postMessage(message: unknown): void;
-  addEventListener(type: "message", listener: (event: MessageEvent) => void): void;
-  removeEventListener(type: "message", listener: (event: MessageEvent) => void): void;
-}
+export type LabEndpoint = MessageEndpoint;
