@@ -103,6 +103,7 @@ export class BatchRunner {
     this.#decoder = decoder;
     this.#options = options;
     this.#loop = new RowLoop<RowDriver>({
+      active: () => this.#rows.length,
       running: () => this.#rows.map((r) => r.driver),
       drop: (ended) => this.#keepRows(this.#rows.filter((r) => !ended.includes(r.driver))),
       admit: (queue) => this.#rebuild(queue),

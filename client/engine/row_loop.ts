@@ -22,6 +22,8 @@ export interface LoopDriver {
 
 /** A runner's side of the loop. */
 export interface RowRounds<D extends LoopDriver> {
+  /** Rows in the batch now (read several times a round: no allocation). */
+  active(): number;
   /** The drivers of the rows in the batch now, in batch order. */
   running(): readonly D[];
   /** Take these rows (already ended) out of the batch. */
@@ -87,14 +89,14 @@ export class RowLoop<D extends LoopDriver> {
 
   async #run(): Promise<void> {
     const rounds = this.#rounds;
-    while (rounds.running().length > 0 || this.queue.length > 0) {
+    while (rounds.active() > 0 || this.queue.length > 0) {
       try {
         await yieldToEventLoop();
         await this.#dropAborted();
-        if (this.queue.length > 0 && rounds.running().length < this.#maxBatch) {
+        if (this.queue.length > 0 && rounds.active() < this.#maxBatch) {
           await rounds.admit(this.queue);
         }
-        if (rounds.running().length > 0) await rounds.round();
+        if (rounds.active() > 0) await rounds.round();
       } catch (err) {
         // A failed round fails the rows in it; the runner stays usable for the rest.
         const error = err instanceof Error ? err : new Error(String(err));

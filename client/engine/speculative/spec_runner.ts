@@ -74,6 +74,7 @@ export class SpeculativeRunner {
     this.#draft = draft;
     this.#options = options;
     this.#loop = new RowLoop<SpecRowDriver>({
+      active: () => this.#rows.length,
       running: () => this.#rows.map((r) => r.driver),
       drop: (ended) => this.#keep(this.#rows.filter((r) => !ended.includes(r.driver))),
       admit: (queue) => this.#admit(queue),

@@ -23,6 +23,7 @@ function fakeRounds(log: string[], failAt = 0): RowRounds<FakeRow> {
   let rows: FakeRow[] = [];
   let round = 0;
   return {
+    active: () => rows.length,
     running: () => rows,
     drop: (ended) => {
       rows = rows.filter((r) => !ended.includes(r));

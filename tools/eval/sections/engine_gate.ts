@@ -4,8 +4,9 @@
  * - at most one `generate` runs at a time across ALL of them (two in-process onnxruntime-web
  *   engines running at once were seen to fail, client/pipelines/run_action.ts);
  * - `generate` calls that wait at the gate for the same engine are merged into ONE engine
- *   batch (row ids made unique, results split back), so several problems in flight share
- *   batches;
+ *   batch (row ids made unique, results split back). A batch's make-up changes sampled rows,
+ *   so the best_of_n section keeps one problem in flight (BEST_OF_N_IN_FLIGHT) and merging
+ *   only joins calls made together within it;
  * - identical rows (same prompt or messages, sampling settings and seed) are answered from a
  *   cache: best-of-n runs of different selection methods and n with the same seeds then score
  *   the very same candidates (the first n of 16 are the candidates of n), which makes their
