@@ -113,6 +113,13 @@ export const CoveOptions = z.object({
   variant: z.enum(["joint", "two_step", "factored", "factor_revise"]).default("factored"),
   /** At most this many verification questions are kept from the plan. */
   max_questions: z.number().int().min(1).max(16).default(8),
+  /**
+   * "auto": a list question of a shape the edge knows (functions/cove/list_rules.ts) is
+   * planned by rule in the factored variants (one question per draft item, the verified list
+   * kept by the answers or cross-checks); anything else, and "model", asks the model for the
+   * plan and the final response (the paper's steps 2 and 4).
+   */
+  plan: z.enum(["auto", "model"]).default("auto"),
 });
 
 /** Self-RAG stage options (Asai et al. 2024); defaults are the paper's. */

@@ -17,6 +17,7 @@ import { z } from "zod";
 import type { GenerateRequest, StepResult } from "../../shared/pipeline.ts";
 import { cleanAnswer, parseJointPairs, parseNumberedAnswers } from "./answers.ts";
 import { parseListItems } from "./list_items.ts";
+import { keptItems, planByRule, verifiedList } from "./list_rules.ts";
 import { parseVerificationQuestions } from "./plan_parser.ts";
 import {
   baselinePrompt,
@@ -55,6 +56,9 @@ export const CoveStageState = z.object({
   pending: z.array(z.string()),
   draft: z.string(),
   pairs: z.array(Pair),
+  /** Set when the plan came from a list rule (list_rules.ts): owner, label, items per pair. */
+  list: z.object({ owner: z.string(), label: z.string(), items: z.array(z.string()) })
+    .optional(),
 });
 /** CoVe stage state. */
 export type CoveStageState = z.infer<typeof CoveStageState>;
@@ -80,17 +84,30 @@ function ask(
 }
 
 function askPlan(env: StageEnv, draft: string, events: StageEvent[]): Outcome {
+  const { variant, plan: source, max_questions: max } = env.options.cove;
+  const factored = variant === "factored" || variant === "factor_revise";
+  const rule = source === "auto" && factored ? planByRule(env.question, draft, max) : null;
+  if (rule !== null) {
+    const list = { owner: rule.owner, label: rule.label, items: rule.items };
+    const plan = { event: "plan", data: { source: "rules", questions: rule.questions } };
+    const pairs = rule.questions.map((q) => ({ ...q, answer: "" }));
+    return askExecute(env, draft, pairs, [...events, plan], list);
+  }
   const req = env.request("plan", { prompt: planPrompt(env.question, draft) }, {
     max_tokens: env.options.max_tokens,
   });
   return ask({ phase: "plan", draft, pairs: [] }, [req], events);
 }
 
+/** The rule plan's list facts carried through execution and cross-checks. */
+type ListState = NonNullable<CoveStageState["list"]>;
+
 function askExecute(
   env: StageEnv,
   draft: string,
   pairs: VerifiedPair[],
   events: StageEvent[],
+  list?: ListState,
 ): Outcome {
   const questions = pairs.map((p) => p.question);
   const requests = env.options.cove.variant === "two_step"
@@ -103,7 +120,7 @@ function askExecute(
         stop: ["\nQ:"],
       })
     );
-  return ask({ phase: "execute", draft, pairs }, requests, events);
+  return ask({ phase: "execute", draft, pairs, ...(list ? { list } : {}) }, requests, events);
 }
 
 function askFinal(
@@ -125,6 +142,22 @@ function unverified(env: StageEnv, draft: string, events: StageEvent[]): Outcome
     data: { response: draft, revised: false, reason: "no verification questions" },
   };
   return { kind: "done", question: env.question, draft, events: [...events, final] };
+}
+
+/** Done with the rule plan's verified list: the label and the items verification keeps. */
+function listVerified(
+  env: StageEnv,
+  list: ListState,
+  pairs: VerifiedPair[],
+  events: StageEvent[],
+): Outcome {
+  const kept = keptItems(list, pairs);
+  const response = verifiedList(list.label, kept);
+  const final = {
+    event: "final",
+    data: { response, revised: true, source: "rules", draft_items: list.items, final_items: kept },
+  };
+  return { kind: "done", question: env.question, draft: response, events: [...events, final] };
 }
 
 function afterPlan(env: StageEnv, state: CoveStageState, text: string): Outcome {
@@ -159,7 +192,9 @@ function afterExecute(
   const pairs = state.pairs.map((p, i) => ({ ...p, answer: answers[i] ?? "" }));
   const events = [{ event: "verify", data: { pairs } }];
   if (env.options.cove.variant !== "factor_revise") {
-    return askFinal(env, state.draft, pairs, events);
+    return state.list !== undefined
+      ? listVerified(env, state.list, pairs, events)
+      : askFinal(env, state.draft, pairs, events);
   }
   const requests = pairs.map((p, i) =>
     env.request(`check${i}`, {
@@ -168,7 +203,8 @@ function afterExecute(
       max_tokens: CROSS_CHECK_MAX_TOKENS,
     })
   );
-  return ask({ phase: "cross_check", draft: state.draft, pairs }, requests, events);
+  const list = state.list !== undefined ? { list: state.list } : {};
+  return ask({ phase: "cross_check", draft: state.draft, pairs, ...list }, requests, events);
 }
 
 /** The CoVe stage machine. */
@@ -204,8 +240,11 @@ export const coveStage: StageMachine<CoveStageState> = {
           return { ...p, verdict: parseVerdict(raw), raw };
         });
         const events = [{ event: "cross_check", data: { checks: pairs } }];
+        const checked = pairs.map(({ raw: _raw, ...p }) => p);
         return Promise.resolve(
-          askFinal(env, state.draft, pairs.map(({ raw: _raw, ...p }) => p), events),
+          state.list !== undefined
+            ? listVerified(env, state.list, checked, events)
+            : askFinal(env, state.draft, checked, events),
         );
       }
       case "final": {

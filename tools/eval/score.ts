@@ -6,27 +6,10 @@
  * @module
  */
 import { parseListItems } from "../../functions/cove/list_items.ts";
+import { containsWord } from "../../shared/words.ts";
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * Whether `gold` occurs in `output` as whole words (not inside a longer word or number),
- * ignoring case.
- *
- * @example
- * ```ts
- * containsWord("It was founded in 1845.", "1845"); // true
- * containsWord("It was founded in 18456.", "1845"); // false
- * ```
- */
-export function containsWord(output: string, gold: string): boolean {
-  const g = gold.trim();
-  if (g === "") return false;
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(g)}(?![\\p{L}\\p{N}])`, "iu");
-  return pattern.test(output);
-}
+/** Whole-word, case-insensitive match (shared/words.ts), re-exported for the sections. */
+export { containsWord };
 
 /**
  * 1 when any gold answer occurs in the output (whole words, any case), else 0.

@@ -35,6 +35,19 @@ function verdictClass(v: string | undefined): string {
   return `trace-verdict trace-verdict-${(v ?? "none").toLowerCase().replace(/\s+/g, "-")}`;
 }
 
+/** What the final step did: a rule-verified list, a revision, or why nothing was revised. */
+function finalLine(final: CoveFinalData): string {
+  if (final.source === "rules") {
+    const kept = final.final_items?.length ?? 0;
+    return `The verified list keeps ${kept} of the ${
+      final.draft_items?.length ?? 0
+    } drafted items (those whose verification confirmed them).`;
+  }
+  return final.revised
+    ? "The final response was revised against the answers."
+    : `Not revised: ${final.reason ?? "no change"}.`;
+}
+
 /** The CoVe section, or null when the trace has no CoVe events. */
 export function coveSection(h: Build, trace: readonly TraceEvent[]): HTMLElement | null {
   if (!trace.some((e) => e.stage === "cove")) return null;
@@ -42,6 +55,7 @@ export function coveSection(h: Build, trace: readonly TraceEvent[]): HTMLElement
   const final = first(trace, "cove", "final", CoveFinalData);
   const pairs = covePairs(trace);
   const generator = first(trace, "cove", "generator", GeneratorData);
+  const byRule = first(trace, "cove", "plan", PlanData)?.source === "rules";
   const rows = pairs.map((p, i) =>
     h(
       "tr",
@@ -69,7 +83,11 @@ export function coveSection(h: Build, trace: readonly TraceEvent[]): HTMLElement
     pairs.length === 0 ? h("p", {}, "No verification questions were planned.") : h(
       "table",
       { class: "trace-verification" },
-      h("caption", {}, `Verification questions (${pairs.length})`),
+      h(
+        "caption",
+        {},
+        `Verification questions (${pairs.length}${byRule ? ", one per listed item, by rule" : ""})`,
+      ),
       h(
         "thead",
         {},
@@ -86,9 +104,7 @@ export function coveSection(h: Build, trace: readonly TraceEvent[]): HTMLElement
     final === undefined ? null : h(
       "p",
       { class: "trace-cove-final" },
-      final.revised
-        ? "The final response was revised against the answers."
-        : `Not revised: ${final.reason ?? "no change"}.`,
+      finalLine(final),
     ),
   );
 }

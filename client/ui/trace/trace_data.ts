@@ -84,6 +84,8 @@ export const BaselineData = z.object({ draft: z.string(), source: z.string().def
 /** Data of cove "plan". */
 export const PlanData = z.object({
   questions: z.array(z.object({ fact: z.string().default(""), question: z.string() })),
+  /** "rules" when the edge planned a list by rule (functions/cove/list_rules.ts). */
+  source: z.string().optional(),
 });
 /** Data of cove "verify". */
 export const VerifyData = z.object({ pairs: z.array(CovePair) });
@@ -94,7 +96,13 @@ export const CoveFinalData = z.object({
   response: z.string(),
   revised: z.boolean(),
   reason: z.string().optional(),
+  /** "rules": the verified list kept the draft items their verification confirmed. */
+  source: z.string().optional(),
+  draft_items: z.array(z.string()).optional(),
+  final_items: z.array(z.string()).optional(),
 });
+/** Data of cove "final". */
+export type CoveFinalData = z.infer<typeof CoveFinalData>;
 
 /** Data of s2a "rewrite" (the LLM rewrite). */
 export const RewriteData = z.object({

@@ -36,7 +36,8 @@ Deno.test({
         pipeline: ["cove"],
         messages: [{ role: "user", content: QUESTION }],
         speculative: { gamma: 0 },
-        options: { max_tokens: 6, cove: { variant: "factored" } },
+        // The model's plan (scripted by withPlan), so every CoVe step runs as a request.
+        options: { max_tokens: 6, cove: { variant: "factored", plan: "model" } },
         onToken: (d) => streamed.push(d),
       }).then((r) => ({ ...r, main: main.calls, side: side.calls, streamed }));
     };

@@ -175,3 +175,37 @@ Deno.test("the CoVe view names the model that generated; generator events are kn
   // The generator events are known events: the panel lists neither under "Other events".
   assert.ok(KNOWN_EVENTS.has("cove:generator") && KNOWN_EVENTS.has("selfrag:generator"));
 });
+
+Deno.test("the CoVe view says when the edge planned a list by rule and how many items it kept", () => {
+  const { doc } = fakeDocument();
+  const pair = { fact: "Bly is located in X", question: "In which country is Bly?" };
+  const trace: TraceEvent[] = [
+    BASELINE,
+    { stage: "cove", event: "plan", data: { source: "rules", questions: [pair, pair] } },
+    {
+      stage: "cove",
+      event: "final",
+      data: {
+        response: "Cities located in X: Arlen.",
+        revised: true,
+        source: "rules",
+        draft_items: ["Arlen", "Bly"],
+        final_items: ["Arlen"],
+      },
+    },
+  ];
+  const section = asFake(coveSection(builder(doc), trace) as HTMLElement);
+  assert.equal(
+    section.withAttr("class", "trace-verification")[0]?.childNodes[0]?.textContent,
+    "Verification questions (2, one per listed item, by rule)",
+  );
+  assert.equal(
+    section.withAttr("class", "trace-cove-final")[0]?.textContent,
+    "The verified list keeps 1 of the 2 drafted items (those whose verification confirmed them).",
+  );
+  const model = asFake(coveSection(builder(doc), [BASELINE, FINAL]) as HTMLElement);
+  assert.match(
+    model.withAttr("class", "trace-cove-final")[0]?.textContent ?? "",
+    /^The final|^Not/,
+  );
+});

@@ -50,7 +50,8 @@ function run(variant: string, extra: Record<string, unknown> = {}): Promise<Run>
   return drive(pipelineApp(new FakeRetriever([])), {
     pipeline: ["cove"],
     input: { messages: [{ role: "user", content: QUESTION }] },
-    options: { cove: { variant }, ...extra },
+    // The model's plan: a list question of a known shape would be planned by rule.
+    options: { cove: { variant, plan: "model" }, ...extra },
   }, clientFor(variant));
 }
 
@@ -103,7 +104,11 @@ Deno.test("cove requests keep the run's adapter; Self-RAG before it keeps role '
     {
       pipeline: ["selfrag", "cove"],
       input: { messages: [{ role: "user", content: QUESTION }] },
-      options: { adapter: "tiny-qa", selfrag: { mode: "no_retrieval" } },
+      options: {
+        adapter: "tiny-qa",
+        selfrag: { mode: "no_retrieval" },
+        cove: { plan: "model" },
+      },
     },
     clientFor("factored"),
   );

@@ -61,8 +61,13 @@ Deno.test("scoreCove() names the CoVe model's rows plainly and the target's with
       outcome("Arlen, Qux", "Arlen and Bly", [where("Arlen")]),
       outcome("Tenholm", "Tenholm", [where("Tenholm")]),
     ],
+    // The model's plan: nothing for l1 (the draft stays, 1/2), Tenholm for l2 (1/1).
+    modelPlan: [
+      outcome("Arlen, Qux", "Arlen, Qux", []),
+      outcome("Tenholm", "Tenholm", [where("Tenholm")]),
+    ],
   };
-  const failures = { factored: [], revise: ["TypeError: x"] };
+  const failures = { factored: [], revise: ["TypeError: x"], modelPlan: [] };
   const cove = scoreCove(ITEMS, runs, failures, 1, { suffix: "", model: "cove" });
   const values = (rows: EvalRow[]) => rows.map((r) => [r.method, r.metric, r.value]);
   assert.deepEqual(values(cove.rows), [
@@ -73,6 +78,8 @@ Deno.test("scoreCove() names the CoVe model's rows plainly and the target's with
     ["cove_factor_revise", "precision", 100],
     ["cove_factor_revise", "items_listed", 1.5],
     ["cove_factor_revise", "errors", 50],
+    ["cove_factored_model_plan", "precision", 75],
+    ["cove_factored_model_plan", "items_listed", 1.5],
     ["baseline", "removal_ceiling", 100],
     ["cove_factored", "verified_share", 50],
     ["cove_factored", "plan_coverage", 25],
@@ -80,8 +87,16 @@ Deno.test("scoreCove() names the CoVe model's rows plainly and the target's with
     ["cove_factor_revise", "verified_share", 100],
     ["cove_factor_revise", "plan_coverage", 75],
     ["cove_factor_revise", "final_from_draft", 75],
+    ["cove_factored_model_plan", "verified_share", 50],
+    ["cove_factored_model_plan", "plan_coverage", 50],
+    ["cove_factored_model_plan", "final_from_draft", 100],
   ]);
-  assert.deepEqual(Object.keys(cove.gains), ["cove_precision_gain", "cove_revise_precision_gain"]);
+  assert.deepEqual(Object.keys(cove.gains), [
+    "cove_precision_gain",
+    "cove_revise_precision_gain",
+    "cove_model_plan_precision_gain",
+  ]);
+  assert.equal(cove.gains["cove_model_plan_precision_gain"]?.points, 0);
   assert.equal(cove.gains["cove_precision_gain"]?.points, -25);
   assert.equal(cove.gains["cove_revise_precision_gain"]?.points, 25);
   assert.equal(cove.summary["cove_precision_baseline"], 75);
@@ -96,22 +111,32 @@ Deno.test("scoreCove() names the CoVe model's rows plainly and the target's with
   const target = scoreCove(ITEMS, runs, failures, 1, { suffix: "_target", model: "target" });
   assert.deepEqual(
     [...new Set(target.rows.map((r) => r.method))],
-    ["baseline_target", "cove_factored_target", "cove_factor_revise_target"],
+    [
+      "baseline_target",
+      "cove_factored_target",
+      "cove_factor_revise_target",
+      "cove_factored_model_plan_target",
+    ],
   );
   assert.deepEqual(Object.keys(target.gains), [
     "cove_target_precision_gain",
     "cove_target_revise_precision_gain",
+    "cove_target_model_plan_precision_gain",
   ]);
   assert.deepEqual(Object.keys(target.summary).sort(), [
     "cove_final_from_draft_cove_factor_revise_target",
+    "cove_final_from_draft_cove_factored_model_plan_target",
     "cove_final_from_draft_cove_factored_target",
     "cove_items_baseline_target",
     "cove_items_cove_factor_revise_target",
+    "cove_items_cove_factored_model_plan_target",
     "cove_items_cove_factored_target",
     "cove_plan_coverage_cove_factor_revise_target",
+    "cove_plan_coverage_cove_factored_model_plan_target",
     "cove_plan_coverage_cove_factored_target",
     "cove_precision_baseline_target",
     "cove_precision_cove_factor_revise_target",
+    "cove_precision_cove_factored_model_plan_target",
     "cove_precision_cove_factored_target",
     "cove_removal_ceiling_target",
   ]);
@@ -143,9 +168,11 @@ Deno.test({
         "baseline",
         "cove_factored",
         "cove_factor_revise",
+        "cove_factored_model_plan",
         "baseline_target",
         "cove_factored_target",
         "cove_factor_revise_target",
+        "cove_factored_model_plan_target",
       ]);
       // The step figures count only the runs that list items (a missing row when none does).
       const steps = new Set(["plan_coverage", "final_from_draft"]);
@@ -164,6 +191,7 @@ Deno.test({
           ["cove_revise_precision_gain", "cove_factor_revise", "baseline"],
           ["cove_target_precision_gain", "cove_factored_target", "baseline_target"],
           ["cove_target_revise_precision_gain", "cove_factor_revise_target", "baseline_target"],
+          ["cove_model_plan_precision_gain", "cove_factored_model_plan", "baseline"],
         ] as const
       ) {
         const g = result.gains[gain];

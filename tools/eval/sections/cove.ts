@@ -1,7 +1,10 @@
 /**
  * Section "cove": list questions ("Name the cities located in X.") answered by CoVe's
  * baseline (`Q: {question}\nA:`, the draft step of the pipeline, read from the trace) and by
- * Chain-of-Verification, factored and factor+revise (pipeline ["cove"] with the variant).
+ * Chain-of-Verification, factored and factor+revise (pipeline ["cove"] with the variant and the
+ * default plan "auto": the edge plans a list of a shape it knows by rule, functions/cove/
+ * list_rules.ts), and factored with plan "model" (the model writes the plan and the final
+ * response, the paper's steps 2 and 4; method `cove_factored_model_plan`).
  * Precision per question = listed items naming a gold member / listed items (the list parsed
  * as functions/cove parses a draft), averaged over questions; also the mean items listed.
  *
@@ -72,9 +75,12 @@ export async function coveRuns(
   variant: (typeof COVE_VARIANTS)[number],
   failures: Failures,
   cove?: Engine,
+  plan: "auto" | "model" = "auto",
 ): Promise<CoveOutcome[]> {
   const failed: CoveOutcome = { draft: "", output: "", planned: [] };
-  const label = `cove ${variant}${cove !== undefined ? " (cove model)" : ""}`;
+  const label = `cove ${variant}${plan === "model" ? " model plan" : ""}${
+    cove !== undefined ? " (cove model)" : ""
+  }`;
   return await runPool(items, (item) =>
     guard(ctx, label, failures, async () => {
       const run = await runPipeline({
@@ -83,7 +89,7 @@ export async function coveRuns(
         ...(cove !== undefined ? { sideEngines: { cove } } : {}),
         pipeline: ["cove"],
         messages: userTurn(item.question),
-        options: { max_tokens: COVE_MAX_TOKENS, temperature: 0, cove: { variant } },
+        options: { max_tokens: COVE_MAX_TOKENS, temperature: 0, cove: { variant, plan } },
         ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}),
       });
       return { ...coveTraceFacts(run.trace), output: run.output };
@@ -145,21 +151,34 @@ export interface CoveScore {
  */
 export function scoreCove(
   items: readonly EvalItem[],
-  runs: { readonly factored: readonly CoveOutcome[]; readonly revise: readonly CoveOutcome[] },
-  failures: { readonly factored: Failures; readonly revise: Failures },
+  runs: {
+    readonly factored: readonly CoveOutcome[];
+    readonly revise: readonly CoveOutcome[];
+    readonly modelPlan: readonly CoveOutcome[];
+  },
+  failures: {
+    readonly factored: Failures;
+    readonly revise: Failures;
+    readonly modelPlan: Failures;
+  },
   seed: number,
   generator: CoveGenerator = { suffix: "", model: "target" },
 ): CoveScore {
   const { suffix, model } = generator;
   const by = generatedBy(model);
-  const { factored, revise } = runs;
+  const { factored, revise, modelPlan } = runs;
   const sameDraft = factored.filter((f, i) => f.draft === revise[i]?.draft).length;
   const methods = [
     ["baseline", factored.map((r) => r.draft), "Q: {question}\\nA: draft of the factored runs"],
     ["cove_factored", factored.map((r) => r.output), 'pipeline ["cove"], variant factored'],
     ["cove_factor_revise", revise.map((r) => r.output), "variant factor_revise"],
+    [
+      "cove_factored_model_plan",
+      modelPlan.map((r) => r.output),
+      'variant factored, plan "model": the model writes the plan and the final response',
+    ],
   ] as const;
-  const failed = [failures.factored, failures.factored, failures.revise];
+  const failed = [failures.factored, failures.factored, failures.revise, failures.modelPlan];
   const rows: EvalRow[] = [];
   const summary: Record<string, number> = {};
   const precision: number[][] = [];
@@ -188,7 +207,7 @@ export function scoreCove(
   );
   rows.push(ceiling);
   summary[`cove_removal_ceiling${suffix}`] = ceiling.value;
-  for (const [i, variantRuns] of [factored, revise].entries()) {
+  for (const [i, variantRuns] of [factored, revise, modelPlan].entries()) {
     const key = { section: "cove", set: "list", method: `${methods[i + 1]![0]}${suffix}` };
     const verified = pointsRow(
       { ...key, metric: "verified_share" },
@@ -217,6 +236,7 @@ export function scoreCove(
   const gains: Record<string, EvalGain> = {
     [`${gain}_precision_gain`]: pairedGain(precision[1]!, precision[0]!, seed),
     [`${gain}_revise_precision_gain`]: pairedGain(precision[2]!, precision[0]!, seed),
+    [`${gain}_model_plan_precision_gain`]: pairedGain(precision[3]!, precision[0]!, seed),
   };
   return { rows, summary, gains };
 }
@@ -233,16 +253,31 @@ export const coveSection: EvalSection = {
       // The chat page's routing: CoVe's `role: "cove"` requests go to the CoVe model.
       const engine = await ctx.engine("target");
       const cove = generator.model === "cove" ? await ctx.engine("cove") : undefined;
-      const failures = { factored: [] as Failures, revise: [] as Failures };
+      const failures = {
+        factored: [] as Failures,
+        revise: [] as Failures,
+        modelPlan: [] as Failures,
+      };
       const factored = await coveRuns(ctx, engine, items, "factored", failures.factored, cove);
       const revise = await coveRuns(ctx, engine, items, "factor_revise", failures.revise, cove);
+      const modelPlan = await coveRuns(
+        ctx,
+        engine,
+        items,
+        "factored",
+        failures.modelPlan,
+        cove,
+        "model",
+      );
       const questions = items.map((i) => i.question);
       const log = (name: string, outputs: string[]) =>
         logExamples(ctx, `cove ${name}${generator.suffix}`, questions, outputs);
       log("baseline", factored.map((r) => r.draft));
       log("cove_factored", factored.map((r) => r.output));
       log("cove_factor_revise", revise.map((r) => r.output));
-      const scored = scoreCove(items, { factored, revise }, failures, ctx.seed, generator);
+      log("cove_factored_model_plan", modelPlan.map((r) => r.output));
+      const runs = { factored, revise, modelPlan };
+      const scored = scoreCove(items, runs, failures, ctx.seed, generator);
       rows.push(...scored.rows);
       Object.assign(summary, scored.summary);
       Object.assign(gains, scored.gains);

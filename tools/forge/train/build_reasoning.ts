@@ -1,5 +1,5 @@
 /**
- * `deno task forge:reasoning [--minutes N] [--side-minutes N] [--cove] [--out DIR] [--runs DIR]
+ * `deno task forge:reasoning [--minutes N] [--side-minutes N] [--no-cove] [--out DIR] [--runs DIR]
  * [--quick]`: trains the reasoning models from the finished world target, then re-exports the
  * world's models and rewrites the manifest with them. First the two decode-time models of
  * issue 8, one per core:
@@ -15,9 +15,9 @@
  *   answers that can only be copied from the passage) beside a replay of its own
  *   `train.jsonl`, the generator that the Self-RAG pipeline runs (Asai et al. 2023 train their
  *   generator the same way, on retrieval-augmented examples with reflection tokens);
- * - `cove` (only with `--cove`, an experiment whose model is not committed): the target
- *   fine-tuned for Chain-of-Verification on list questions (tools/forge/world/cove_data.ts),
- *   the model the CoVe pipeline runs when a world folder has one.
+ * - `cove` (left out with `--no-cove`): the target fine-tuned for Chain-of-Verification on
+ *   list questions (tools/forge/world/cove_data.ts), the model the CoVe pipeline runs when a
+ *   world folder has one.
  *
  * Their data is rendered with the world (world/dataset.ts `sideDataFiles`) into
  * `<runs>/data/`, not into the committed world folder.
@@ -220,7 +220,7 @@ async function trainThinking(o: BuildOptions, minutes: number, log: (s: string) 
 
 /**
  * Train the verifier and the thinking model side by side, then the reader (and, with
- * `extra.cove`, the CoVe model beside it), then re-export everything and rewrite `<out>/manifest.json` (buildModels in
+ * the CoVe model beside it unless `extra.cove` is false), then re-export everything and rewrite `<out>/manifest.json` (buildModels in
  * export-only mode picks them up).
  *
  * @example
@@ -250,7 +250,7 @@ export async function buildReasoning(
   const sideSeconds = Math.max(60, sideMinutes * 60 - 30);
   await Promise.all([
     trainJob(readerSpec(o, sideSeconds), log),
-    ...(extra.cove === true ? [trainJob(coveSpec(o, sideSeconds), log)] : []),
+    ...(extra.cove !== false ? [trainJob(coveSpec(o, sideSeconds), log)] : []),
   ]);
   // The manifest keeps recording how the world build ran (its budget and draft mode).
   const world = await readWorldManifest(o.out);
@@ -270,7 +270,7 @@ if (import.meta.main) {
       minutes: { type: "string" },
       "side-minutes": { type: "string" },
       quick: { type: "boolean" },
-      cove: { type: "boolean" },
+      "no-cove": { type: "boolean" },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -293,7 +293,7 @@ if (import.meta.main) {
   });
   try {
     await buildReasoning(options, minutes.data.minutes, minutes.data.sideMinutes, console.log, {
-      cove: values.cove === true,
+      cove: values["no-cove"] !== true,
     });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

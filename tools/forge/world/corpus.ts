@@ -9,6 +9,7 @@ import type { DocumentInput } from "../../../shared/documents.ts";
 import { indexWorld } from "./world_index.ts";
 import { fill, TEMPLATES } from "./templates.ts";
 import type { Entity, World } from "./types.ts";
+import { proseList } from "../../../shared/words.ts";
 
 /** A corpus file: `{ documents: [...] }`, the body `POST /v1/documents` accepts. */
 export interface WorldCorpus {
@@ -28,11 +29,8 @@ export function documentId(entity: Entity): string {
   return entity.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
-/** A list in prose: "A", "A and B", "A, B and C". */
-export function proseList(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? "";
-  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
-}
+/** A list in prose (shared/words.ts), re-exported for the world's renderers. */
+export { proseList };
 
 /**
  * Render the corpus. The same world gives the same documents, in the same order.

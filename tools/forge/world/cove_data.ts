@@ -13,6 +13,11 @@
  *   the seen members of every direct list shape: the short questions CoVe verifies with.
  * - `list` / `list_raw`: the all-seen training lists answered `{label}: A, B and C.`, so a
  *   draft carries its constraint into CoVe's final prompt (which does not repeat the question).
+ * - `fresh_member_doc` / `fresh_list`: two FRESH worlds' (below) member sentences and their
+ *   list questions answered `{label}: {seen members}.`: the procedure question -> label ->
+ *   remembered members, on hundreds of lists instead of the world's 20. With only the world's
+ *   20 lists, a model that recalled 164 of 181 held-out members from the label named the asked
+ *   owner in 13 of 98 labelled drafts: it answered with one of the 20 lists it had seen.
  * - `cove_plan`, `cove_cross_check`, `cove_final`: the CoVe steps (cove_examples.ts) over the
  *   lists of FRESH worlds (other seeds, every entity whose name the world uses left out): the
  *   steps only copy and compare names, so they are learned without a single world list question,
@@ -23,13 +28,13 @@
  *
  * @module
  */
-import { executePrompt } from "../../../functions/cove/prompts.ts";
+import { baselinePrompt, executePrompt } from "../../../functions/cove/prompts.ts";
 import { ENDOFTEXT } from "../tokenizer_files.ts";
 import { deriveRng, type Rng } from "../rng.ts";
 import { proseList } from "./corpus.ts";
 import { coveExamples } from "./cove_examples.ts";
-import { rawExample, type TrainingExample } from "./examples.ts";
-import { listExamples } from "./lists.ts";
+import { chatExample, rawExample, type TrainingExample } from "./examples.ts";
+import { listAnswer, listExamples, worldLists } from "./lists.ts";
 import { shuffled } from "./names.ts";
 import { fill, TEMPLATES } from "./templates.ts";
 import { indexWorld } from "./world_index.ts";
@@ -46,21 +51,41 @@ export interface CoveDataCounts {
   readonly listCopies: number;
   /** Fresh worlds the CoVe step dialogs are drawn from. */
   readonly formatWorlds: number;
+  /**
+   * Of those, the fresh worlds whose direct lists are also trained as list questions, beside
+   * their member sentences (`docCopies` each): the question -> `{label}:` -> members procedure
+   * on lists other than the world's 20 all-seen ones.
+   */
+  readonly listWorlds: number;
+  /** Copies of each fresh list question (chat and `Q: A:` forms, labelled). */
+  readonly freshListCopies: number;
+  /** Shuffled copies of each fresh owner's member sentence. */
+  readonly freshDocCopies: number;
   /** CoVe step dialogs of each kind. */
   readonly plan: number;
   readonly crossCheck: number;
   readonly final: number;
 }
 
-/** Defaults of the committed build. */
+/**
+ * Defaults of the committed build. Member sentences set how much of each list the model
+ * recalls from the label (held-out city and product lists): 20 copies with 20 of each fresh
+ * sentence, 10 of 255 listed items right at step 632; 20 with 10, 43 of 210 after 1,320 steps;
+ * 28 with 10 and fewer plan and final steps, 127 of 210 after 951 steps; 40 before the fresh
+ * lists, 164 of 181 after 1,426 steps. CoVe can only remove items, so it needs drafts
+ * that mix right and wrong members, which the middle setting gives.
+ */
 export const COVE_DATA_COUNTS: CoveDataCounts = {
-  docCopies: 40,
+  docCopies: 28,
   verifyCopies: 10,
   listCopies: 4,
   formatWorlds: 4,
-  plan: 800,
+  listWorlds: 2,
+  freshListCopies: 2,
+  freshDocCopies: 10,
+  plan: 200,
   crossCheck: 600,
-  final: 1000,
+  final: 250,
 };
 
 /**
@@ -104,27 +129,69 @@ export function coveTrainingExamples(
   rng: Rng,
   counts: CoveDataCounts = COVE_DATA_COUNTS,
 ): TrainingExample[] {
+  const out: TrainingExample[] = [
+    ...executionExamples(world, counts.verifyCopies),
+    ...memberDocs(world, rng, counts.docCopies, "member_doc"),
+  ];
+  const lists = listExamples(world, true);
+  for (let k = 0; k < counts.listCopies; k++) out.push(...lists);
+  const perWorld = (n: number) => Math.round(n / counts.formatWorlds);
+  for (let k = 0; k < counts.formatWorlds; k++) {
+    const fresh = formatWorld(world, world.seed + 1000 + k);
+    out.push(...coveExamples(fresh, rng, {
+      plan: perWorld(counts.plan),
+      crossCheck: perWorld(counts.crossCheck),
+      final: perWorld(counts.final),
+    }));
+    if (k >= counts.listWorlds) continue;
+    out.push(...memberDocs(fresh, rng, counts.freshDocCopies, "fresh_member_doc"));
+    const freshLists = directListExamples(fresh);
+    for (let c = 0; c < counts.freshListCopies; c++) out.push(...freshLists);
+  }
+  return shuffled(rng, out);
+}
+
+/** CoVe's execution question (`Q: In which country is C?\nA:`) of every seen direct member. */
+function executionExamples(world: World, copies: number): TrainingExample[] {
   const index = indexWorld(world);
-  const seen = (id: string) => world.groups.get(id) === "seen";
+  const out: TrainingExample[] = [];
+  for (const { relation } of MEMBER_SENTENCES) {
+    for (const f of world.facts) {
+      if (f.relation !== relation || f.objectId === undefined) continue;
+      if (world.groups.get(f.subject) !== "seen") continue;
+      const name = index.entity(f.subject).name;
+      const question = fill(TEMPLATES[relation].questions[0]!, name);
+      const answer = ` ${fill(TEMPLATES[relation].answer, name, f.object)}`;
+      for (let k = 0; k < copies; k++) {
+        out.push(rawExample("qa_raw", executePrompt(question), answer));
+      }
+    }
+  }
+  return out;
+}
+
+/** Each owner's seen direct members under its list label, `copies` times in shuffled order. */
+function memberDocs(
+  world: World,
+  rng: Rng,
+  copies: number,
+  kind: "member_doc" | "fresh_member_doc",
+): TrainingExample[] {
+  const index = indexWorld(world);
   const out: TrainingExample[] = [];
   for (const { relation, label } of MEMBER_SENTENCES) {
     const byOwner = new Map<string, string[]>();
     for (const f of world.facts) {
-      if (f.relation !== relation || f.objectId === undefined || !seen(f.subject)) continue;
+      if (f.relation !== relation || f.objectId === undefined) continue;
+      if (world.groups.get(f.subject) !== "seen") continue;
       byOwner.set(f.objectId, [...(byOwner.get(f.objectId) ?? []), f.subject]);
-      const name = index.entity(f.subject).name;
-      const question = fill(TEMPLATES[relation].questions[0]!, name);
-      const answer = ` ${fill(TEMPLATES[relation].answer, name, f.object)}`;
-      for (let k = 0; k < counts.verifyCopies; k++) {
-        out.push(rawExample("qa_raw", executePrompt(question), answer));
-      }
     }
     for (const [owner, ids] of byOwner) {
       const names = ids.map((id) => index.entity(id).name);
-      for (let k = 0; k < counts.docCopies; k++) {
-        const head = `${fill(label, index.entity(owner).name)}:`;
+      const head = `${fill(label, index.entity(owner).name)}:`;
+      for (let k = 0; k < copies; k++) {
         out.push({
-          kind: "member_doc",
+          kind,
           segments: [
             { text: head, loss: false },
             { text: ` ${proseList(shuffled(rng, names))}.${ENDOFTEXT}`, loss: true },
@@ -133,17 +200,24 @@ export function coveTrainingExamples(
       }
     }
   }
-  const lists = listExamples(world, true);
-  for (let k = 0; k < counts.listCopies; k++) out.push(...lists);
-  const perWorld = (n: number) => Math.round(n / counts.formatWorlds);
-  for (let k = 0; k < counts.formatWorlds; k++) {
-    out.push(...coveExamples(formatWorld(world, world.seed + 1000 + k), rng, {
-      plan: perWorld(counts.plan),
-      crossCheck: perWorld(counts.crossCheck),
-      final: perWorld(counts.final),
-    }));
-  }
-  return shuffled(rng, out);
+  return out;
+}
+
+/**
+ * A fresh world's direct list questions (cities of a country, products of an organization)
+ * answered `{label}: {seen members}.`, in chat and `Q: A:` forms.
+ */
+function directListExamples(fresh: World): TrainingExample[] {
+  const seen = (id: string) => fresh.groups.get(id) === "seen";
+  return worldLists(fresh).filter((l) => /^(?:cities_in|products_of):/.test(l.id)).flatMap((l) => {
+    const members = l.members.filter((_, i) => seen(l.memberIds[i]!));
+    if (members.length === 0) return [];
+    const answer = listAnswer(l.question, members);
+    return [
+      chatExample("fresh_list", l.question, answer),
+      rawExample("fresh_list", baselinePrompt(l.question), ` ${answer}`),
+    ];
+  });
 }
 
 /** Example kinds of the target's train.jsonl the CoVe model replays: CoVe's own `Q: A:` form. */

@@ -31,6 +31,8 @@ export const ExampleKind = z.enum([
   "cove_cross_check",
   "cove_final",
   "member_doc",
+  "fresh_member_doc",
+  "fresh_list",
 ]);
 /** Kinds of training example. */
 export type ExampleKind = z.infer<typeof ExampleKind>;

@@ -19,6 +19,15 @@ const COVE = coveData(DATA.world, DATA.train);
 const NAMES = new Map(DATA.world.entities.map((e) => [e.name, e.id]));
 const seen = (id: string) => DATA.world.groups.get(id) === "seen";
 
+/** No name of the world's entities appears in `text` (one-word names as whole words). */
+function assertNoWorldName(text: string): void {
+  const words = new Set(text.split(/[^A-Za-z]+/));
+  for (const name of NAMES.keys()) {
+    if (!name.includes(" ")) assert.ok(!words.has(name), `${name} in ${text}`);
+    else assert.ok(!text.includes(name), `${name} in ${text}`);
+  }
+}
+
 function ofKind(kind: string): TrainingExample[] {
   return COVE.train.filter((e) => e.kind === kind);
 }
@@ -71,14 +80,7 @@ Deno.test("cove data: verification questions are CoVe's execution prompt with th
 Deno.test("cove data: CoVe steps use fresh worlds only, and their plans parse into one question per item", () => {
   const steps = COVE.train.filter((e) => e.kind.startsWith("cove_"));
   assert.ok(ofKind("cove_plan").length > 0 && ofKind("cove_final").length > 0);
-  const words = (text: string) => new Set(text.split(/[^A-Za-z]+/));
-  for (const e of steps) {
-    const text = exampleText(e);
-    for (const name of NAMES.keys()) {
-      if (!name.includes(" ")) assert.ok(!words(text).has(name), `${name} in ${text}`);
-      else assert.ok(!text.includes(name), `${name} in ${text}`);
-    }
-  }
+  for (const e of steps) assertNoWorldName(exampleText(e));
   for (const e of ofKind("cove_plan")) {
     const draft = /\nA: (.*)\nResponse:\n$/.exec(e.segments[0]!.text)![1]!;
     const plan = e.segments[1]!.text.replace("<|endoftext|>", ""); // generation stops at it
@@ -88,6 +90,27 @@ Deno.test("cove data: CoVe steps use fresh worlds only, and their plans parse in
   const fresh = formatWorld(DATA.world, 1007);
   for (const e of fresh.entities) {
     if (fresh.groups.get(e.id) === "seen") assert.ok(!NAMES.has(e.name), e.name);
+  }
+});
+
+Deno.test("cove data: fresh list questions answer with their world's member sentence, no world name", () => {
+  const lists = ofKind("fresh_list");
+  const docs = ofKind("fresh_member_doc");
+  assert.ok(lists.length > 0 && docs.length > 0);
+  const memory = new Map<string, Set<string>>(); // label -> members of its sentence
+  for (const d of docs) {
+    const label = d.segments[0]!.text.replace(/:$/, "");
+    memory.set(label, new Set(parseListItems(d.segments[1]!.text.replace("<|endoftext|>", ""))));
+  }
+  for (const e of lists) {
+    assertNoWorldName(exampleText(e));
+    const answer = e.segments.filter((s) => s.loss).map((s) => s.text).join("").replace(
+      /<\|(?:im_end|endoftext)\|>/g,
+      "",
+    ).trim();
+    const label = answer.slice(0, answer.indexOf(":"));
+    assert.ok(memory.has(label), `no member sentence for ${label}`);
+    assert.deepEqual(new Set(parseListItems(answer)), memory.get(label), answer);
   }
 });
 
