@@ -8,6 +8,11 @@
  * - factor_revise: factored, plus one cross-check per fact answering CONSISTENT. /
  *   INCONSISTENT. / PARTIALLY CONSISTENT. before the final response.
  *
+ * With `plan: "auto"` (the default), a list question of a shape list_rules.ts knows is planned by
+ * rule in the factored variants: one verification question per draft item, no plan or final
+ * request; the verified list keeps the items the answers (factored) or cross-checks
+ * (factor+revise) confirm.
+ *
  * When an earlier stage (Self-RAG) produced an answer, it is the draft and step 1 is skipped.
  * Every request is marked `role: "cove"` (a client may run it on a CoVe model of its own).
  *
