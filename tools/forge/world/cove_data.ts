@@ -32,7 +32,7 @@ import { baselinePrompt, executePrompt } from "../../../functions/cove/prompts.t
 import { ENDOFTEXT } from "../tokenizer_files.ts";
 import { deriveRng, type Rng } from "../rng.ts";
 import { proseList } from "./corpus.ts";
-import { coveExamples } from "./cove_examples.ts";
+import { coveExamples, DIRECT_SHAPES } from "./cove_examples.ts";
 import { chatExample, rawExample, type TrainingExample } from "./examples.ts";
 import { listAnswer, listExamples, worldLists } from "./lists.ts";
 import { shuffled } from "./names.ts";
@@ -53,7 +53,7 @@ export interface CoveDataCounts {
   readonly formatWorlds: number;
   /**
    * Of those, the fresh worlds whose direct lists are also trained as list questions, beside
-   * their member sentences (`docCopies` each): the question -> `{label}:` -> members procedure
+   * their member sentences (`freshDocCopies` each): the question -> `{label}:` -> members procedure
    * on lists other than the world's 20 all-seen ones.
    */
   readonly listWorlds: number;
@@ -209,7 +209,8 @@ function memberDocs(
  */
 function directListExamples(fresh: World): TrainingExample[] {
   const seen = (id: string) => fresh.groups.get(id) === "seen";
-  return worldLists(fresh).filter((l) => /^(?:cities_in|products_of):/.test(l.id)).flatMap((l) => {
+  const direct = worldLists(fresh).filter((l) => l.id.slice(0, l.id.indexOf(":")) in DIRECT_SHAPES);
+  return direct.flatMap((l) => {
     const members = l.members.filter((_, i) => seen(l.memberIds[i]!));
     if (members.length === 0) return [];
     const answer = listAnswer(l.question, members);

@@ -40,7 +40,7 @@ export interface CoveCounts {
 }
 
 /** List shapes whose membership one closed-book question verifies. */
-const DIRECT_SHAPES: Readonly<Record<string, Relation>> = {
+export const DIRECT_SHAPES: Readonly<Record<string, Relation>> = {
   cities_in: "located_in",
   products_of: "made_by",
 };
